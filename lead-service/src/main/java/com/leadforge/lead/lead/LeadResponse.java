@@ -1,0 +1,21 @@
+package com.leadforge.lead.lead;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A lead as the API shows it. */
+public record LeadResponse(UUID id, String agencyId, UUID campaignId, String firstName, String lastName, String email,
+        String phone, String company, String title, String linkedinUrl, String source, LeadStatus status,
+        QualificationStatus qualificationStatus, String qualificationReason, LeadPriority priority, int score,
+        Map<String, Object> metadata, String createdBy, String assignedTo, Instant lastContactedAt,
+        Instant lastRespondedAt, Instant qualifiedAt, Instant createdAt, Instant updatedAt) {
+
+    static LeadResponse of(Lead lead) {
+        return new LeadResponse(lead.id, lead.agencyId, lead.campaignId, lead.firstName, lead.lastName, lead.email,
+                lead.phone, lead.company, lead.title, lead.linkedinUrl, lead.source, lead.status,
+                lead.qualificationStatus, lead.qualificationReason, lead.priority, lead.score, lead.metadata,
+                lead.createdBy, lead.assignedTo, lead.lastContactedAt, lead.lastRespondedAt, lead.qualifiedAt,
+                lead.createdAt, lead.updatedAt);
+    }
+}

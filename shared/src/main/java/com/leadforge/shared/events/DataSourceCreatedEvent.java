@@ -1,0 +1,9 @@
+package com.leadforge.shared.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Data of {@link EventType#DATA_SOURCE_CREATED}. */
+public record DataSourceCreatedEvent(UUID dataSourceId, String agencyId, String name, String type, String status,
+        String actor, Instant createdAt) {
+}

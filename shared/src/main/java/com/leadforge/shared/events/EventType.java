@@ -1,0 +1,43 @@
+package com.leadforge.shared.events;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every event type any service publishes, with the topic it travels on. The CloudEvents {@code type} is
+ * {@code leadforge.<aggregate>.<action>.v<version>}; a breaking change to a payload gets a new version, never an
+ * edit of an existing one. The catalogue with payloads is docs/events.md.
+ */
+public enum EventType {
+
+    LEAD_CREATED("lead", "created", 1, Topics.LEAD_EVENTS),
+    CAMPAIGN_CREATED("campaign", "created", 1, Topics.CAMPAIGN_EVENTS),
+    DATA_SOURCE_CREATED("data_source", "created", 1, Topics.SCRAPING_EVENTS);
+
+    private final String aggregate;
+    private final String type;
+    private final String topic;
+
+    EventType(String aggregate, String action, int version, String topic) {
+        this.aggregate = aggregate;
+        this.type = "leadforge." + aggregate + "." + action + ".v" + version;
+        this.topic = topic;
+    }
+
+    /** The CloudEvents {@code type} attribute. */
+    public String type() {
+        return type;
+    }
+
+    public String aggregate() {
+        return aggregate;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public static Optional<EventType> fromType(String type) {
+        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
+    }
+}

@@ -1,0 +1,9 @@
+package com.leadforge.shared.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Data of {@link EventType#LEAD_CREATED}. Carries no personal data beyond what consumers need to count and link. */
+public record LeadCreatedEvent(UUID leadId, String agencyId, UUID campaignId, String status, String qualificationStatus,
+        String source, String actor, Instant createdAt) {
+}

@@ -1,0 +1,33 @@
+package com.leadforge.shared.inbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * Makes a consumer idempotent: the first delivery of an event id records it in {@code processed_event} inside the
+ * transaction that applies the event's effect, so the effect and the record commit together; a redelivery finds the
+ * record and is skipped. Each service owns a {@code processed_event} table in its own database.
+ */
+@ApplicationScoped
+public class InboxGuard {
+
+    private final EntityManager entityManager;
+
+    public InboxGuard(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
+    /** True the first time {@code consumer} sees {@code eventId}; false on every redelivery. */
+    @Transactional(TxType.MANDATORY)
+    public boolean firstDelivery(String consumer, String eventId) {
+        int inserted = entityManager.createNativeQuery("""
+                insert into processed_event (consumer, event_id, processed_at) values (:consumer, :eventId, now())
+                on conflict (consumer, event_id) do nothing""")
+                .setParameter("consumer", consumer)
+                .setParameter("eventId", eventId)
+                .executeUpdate();
+        return inserted == 1;
+    }
+}

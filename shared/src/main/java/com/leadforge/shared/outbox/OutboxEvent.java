@@ -1,0 +1,61 @@
+package com.leadforge.shared.outbox;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.hibernate.annotations.ColumnTransformer;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * An event waiting to be published, written in the same transaction as the state change it describes. Not
+ * tenant-scoped on purpose: the relay publishes every agency's events and each row names its agency.
+ * Each service owns an {@code outbox_event} table in its own database (see its Flyway migrations).
+ */
+@Entity
+@Table(name = "outbox_event")
+public class OutboxEvent extends PanacheEntityBase {
+
+    /** Also the CloudEvents {@code id}: consumers deduplicate on it. */
+    @Id
+    public UUID id;
+
+    @Column(name = "agency_id", nullable = false, updatable = false)
+    public String agencyId;
+
+    @Column(name = "aggregate_type", nullable = false, updatable = false)
+    public String aggregateType;
+
+    @Column(name = "aggregate_id", nullable = false, updatable = false)
+    public String aggregateId;
+
+    @Column(name = "event_type", nullable = false, updatable = false)
+    public String eventType;
+
+    @Column(nullable = false, updatable = false)
+    public String topic;
+
+    @Column(nullable = false, updatable = false)
+    public String actor;
+
+    /** Already-serialised event data (the service's snake_case JSON), stored as jsonb without re-encoding. */
+    @ColumnTransformer(write = "?::jsonb")
+    @Column(nullable = false, updatable = false, columnDefinition = "jsonb")
+    public String payload;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public Instant createdAt;
+
+    @Column(name = "published_at")
+    public Instant publishedAt;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "last_error")
+    public String lastError;
+}
