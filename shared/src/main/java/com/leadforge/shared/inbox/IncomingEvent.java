@@ -7,9 +7,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.leadforge.shared.events.CloudEventHeaders;
+import com.leadforge.shared.events.EventJson;
 import com.leadforge.shared.tenancy.AgencyId;
 
 /**
@@ -40,12 +39,8 @@ public record IncomingEvent(String id, String type, String source, String agency
     }
 
     /** Reads the event data; a body that does not match the contract is poison, not a transient failure. */
-    public <T> T data(ObjectMapper mapper, Class<T> type) {
-        try {
-            return mapper.readValue(data, type);
-        } catch (JsonProcessingException e) {
-            throw new PoisonEventException("Event " + id + " data does not match " + type.getSimpleName());
-        }
+    public <T> T data(Class<T> type) {
+        return EventJson.read(data, type);
     }
 
     private static String required(ConsumerRecord<String, String> record, String name) {

@@ -1,0 +1,34 @@
+package com.leadforge.analytics.overview;
+
+import java.time.Instant;
+
+import org.hibernate.annotations.TenantId;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One agency's counters; written only by {@link OverviewProjector}, read by the overview endpoint. */
+@Entity
+@Table(name = "agency_overview")
+public class AgencyOverview extends PanacheEntityBase {
+
+    @Id
+    @TenantId
+    @Column(name = "agency_id")
+    public String agencyId;
+
+    @Column(name = "leads_total")
+    public long leadsTotal;
+
+    @Column(name = "campaigns_total")
+    public long campaignsTotal;
+
+    @Column(name = "data_sources_total")
+    public long dataSourcesTotal;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

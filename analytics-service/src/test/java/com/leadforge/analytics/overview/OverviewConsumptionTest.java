@@ -1,0 +1,140 @@
+package com.leadforge.analytics.overview;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.leadforge.shared.events.CloudEventHeaders;
+import com.leadforge.shared.events.EventJson;
+import com.leadforge.shared.events.LeadCreatedEvent;
+import com.leadforge.shared.events.Topics;
+import com.leadforge.testsupport.Await;
+import com.leadforge.testsupport.RealInfrastructure;
+import com.leadforge.testsupport.TestTokens;
+import com.leadforge.testsupport.TopicProbe;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Events published to the real broker reach the read model once, per agency; poison goes to the dead-letter topic. */
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
+        @ResourceArg(name = "database", value = "analytics"),
+        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS + "," + Topics.SCRAPING_EVENTS) })
+class OverviewConsumptionTest {
+
+    static {
+        io.restassured.RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaProducer<String, String> producer;
+
+    @BeforeEach
+    void connect() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+    }
+
+    @AfterEach
+    void disconnect() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void leadCreatedEventsAreCountedOncePerEventIdAndOnlyForTheirAgency() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        String otherAgency = UUID.randomUUID().toString();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+
+        publishLeadCreated(agency, first);
+        publishLeadCreated(agency, first); // redelivery of the same event
+        publishLeadCreated(agency, second);
+        publishLeadCreated(agency, second);
+        publishLeadCreated(otherAgency, UUID.randomUUID().toString());
+        String marker = UUID.randomUUID().toString();
+        publishLeadCreated(agency, marker);
+        producer.flush();
+
+        Await.until("three distinct leads counted", Duration.ofSeconds(30), () -> leadsTotal(agency) == 3);
+        assertEquals(3, leadsTotal(agency), "duplicates must not be counted");
+        assertEquals(1, leadsTotal(otherAgency));
+        assertEquals(3, given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview?range=7d")
+                .then().statusCode(200).extract().<Integer>path("overview.trends.leads"));
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndConsumptionContinues() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        ProducerRecord<String, String> noAgency = new ProducerRecord<>(Topics.LEAD_EVENTS, "k", "{}");
+        noAgency.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        noAgency.headers().add(CloudEventHeaders.TYPE, "leadforge.lead.created.v1".getBytes(StandardCharsets.UTF_8));
+        noAgency.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
+        String poisonId = new String(noAgency.headers().lastHeader(CloudEventHeaders.ID).value(), StandardCharsets.UTF_8);
+        producer.send(noAgency).get();
+
+        ProducerRecord<String, String> badData = leadCreated(agency, UUID.randomUUID().toString());
+        badData = new ProducerRecord<>(badData.topic(), null, badData.key(), "{\"created_at\": \"yesterday\"}",
+                badData.headers());
+        producer.send(badData).get();
+        publishLeadCreated(agency, UUID.randomUUID().toString());
+
+        try (TopicProbe dlq = new TopicProbe(bootstrapServers, Topics.deadLetterOf(Topics.LEAD_EVENTS))) {
+            dlq.await(r -> poisonId.equals(TopicProbe.header(r, CloudEventHeaders.ID)), Duration.ofSeconds(30));
+        }
+        Await.until("the valid event after the poison ones is applied", Duration.ofSeconds(30),
+                () -> leadsTotal(agency) == 1);
+    }
+
+    @Test
+    void overviewRejectsBadInputAndAnonymousCallers() {
+        given().get("/api/v1/analytics/overview").then().statusCode(401);
+        given().auth().oauth2(token(TestTokens.AGENCY_ACME)).get("/api/v1/analytics/overview?range=2w")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    private long leadsTotal(String agency) {
+        return given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
+                .then().statusCode(200).extract().<Integer>path("overview.leads.total");
+    }
+
+    private static String token(String agency) {
+        return TestTokens.user("viewer").agency(agency).roles("client").sign();
+    }
+
+    private void publishLeadCreated(String agency, String eventId) throws Exception {
+        producer.send(leadCreated(agency, eventId)).get();
+    }
+
+    private static ProducerRecord<String, String> leadCreated(String agency, String eventId) {
+        UUID leadId = UUID.randomUUID();
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.LEAD_EVENTS, leadId.toString(),
+                EventJson.write(new LeadCreatedEvent(leadId, agency, null, "new", "pending", "test", "tester",
+                        Instant.now())));
+        record.headers().add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.TYPE, "leadforge.lead.created.v1".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.AGENCY_ID, agency.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
