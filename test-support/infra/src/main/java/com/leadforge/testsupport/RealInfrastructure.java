@@ -42,8 +42,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.username", PostgresServer.USER);
         config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("quarkus.oidc.public-key", TestTokens.publicKeyBase64());
-        config.put("quarkus.oidc.token.issuer", TestTokens.ISSUER);
+        config.putAll(TestTokens.verifierConfig());
         return config;
     }
 

@@ -37,6 +37,11 @@ public final class TestTokens {
         return pem("/test-keys/public-key.pem");
     }
 
+    /** Configuration that makes a service verify tokens signed by {@link TestTokens}. */
+    public static Map<String, String> verifierConfig() {
+        return Map.of("quarkus.oidc.public-key", publicKeyBase64(), "quarkus.oidc.token.issuer", ISSUER);
+    }
+
     public static Builder user(String username) {
         return new Builder(username);
     }

@@ -1,0 +1,42 @@
+package com.leadforge.gateway.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.leadforge.shared.problem.Problem;
+import com.leadforge.shared.problem.ProblemType;
+
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
+
+/** Writes the gateway's own refusals in the same problem+json format the services use. */
+@Singleton
+public class ProblemResponses {
+
+    private final ObjectMapper objectMapper;
+
+    public ProblemResponses(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    public void send(RoutingContext ctx, ProblemType type, String detail, String requestId) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, ctx.request().path(), requestId,
+                null);
+        String body;
+        try {
+            body = objectMapper.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            body = "{\"type\":\"" + type.uri() + "\",\"status\":" + type.status() + "}";
+        }
+        var response = ctx.response().setStatusCode(type.status())
+                .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader(GatewayHeaders.REQUEST_ID, requestId);
+        if (type == ProblemType.UNAUTHORIZED) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        response.end(body);
+    }
+}

@@ -1,0 +1,69 @@
+package com.leadforge.gateway.routing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.leadforge.testsupport.Ports;
+import com.leadforge.testsupport.TestTokens;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A stand-in for the services behind the gateway: answers with what it received (method, path, headers, body size)
+ * and streams {@code /api/v1/leads/export} in chunks. The analytics route points at a closed port, to see how the
+ * gateway answers for a service that is down. The real services are exercised by the end-to-end test.
+ */
+public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
+
+    public static final int STREAMED_CHUNKS = 50;
+    private Vertx vertx;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().equals("/api/v1/leads/export")) {
+                var response = request.response().setChunked(true).putHeader("Content-Type", "text/csv");
+                for (int i = 0; i < STREAMED_CHUNKS; i++) {
+                    response.write("row-" + i + "\n");
+                }
+                response.end();
+                return;
+            }
+            request.body().onSuccess(body -> {
+                JsonObject headers = new JsonObject();
+                request.headers().forEach((name, value) -> headers.put(name.toLowerCase(), value));
+                request.response().setStatusCode(request.path().endsWith("/missing") ? 404 : 200)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "keep-alive")
+                        .putHeader("X-Leadforge-Internal", "secret")
+                        .end(new JsonObject().put("method", request.method().name()).put("uri", request.uri())
+                                .put("headers", headers).put("bodyLength", body.length()).encode());
+            });
+        });
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Upstream stub did not start", e);
+        }
+        String base = "http://127.0.0.1:" + server.actualPort();
+        Map<String, String> config = new HashMap<>(TestTokens.verifierConfig());
+        config.put("leadforge.gateway.services.leads", base);
+        config.put("leadforge.gateway.services.campaigns", base);
+        config.put("leadforge.gateway.services.scraping", base);
+        config.put("leadforge.gateway.services.analytics", "http://127.0.0.1:" + Ports.free());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+}
