@@ -141,11 +141,12 @@ class LeadResourceTest {
                 .body("errors[0].field", equalTo("priority"));
         given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .contentType(ContentType.JSON)
-                .body("{\"email\":\"not-an-email\"}")
+                .body("{\"email\":\"not-an-email\",\"linkedin_url\":\"https://example.com/ada\"}")
                 .when().post("/api/v1/leads")
                 .then().statusCode(400)
                 .contentType(PROBLEM_JSON)
-                .body("errors.field", hasItem("email"));
+                .body("errors.field", hasItem("email"))
+                .body("errors.field", hasItem("linkedin_url"));
         given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .contentType(ContentType.JSON)
                 .body("{\"email\": ")

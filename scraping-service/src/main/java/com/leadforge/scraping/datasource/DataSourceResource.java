@@ -1,0 +1,58 @@
+package com.leadforge.scraping.datasource;
+
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.leadforge.shared.api.Page;
+import com.leadforge.shared.api.PageRequest;
+import com.leadforge.shared.tenancy.Roles;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+@Path("/api/v1/data-sources")
+@Tag(name = "Data sources")
+@Produces(MediaType.APPLICATION_JSON)
+public class DataSourceResource {
+
+    private final DataSourceService dataSources;
+
+    public DataSourceResource(DataSourceService dataSources) {
+        this.dataSources = dataSources;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER })
+    public Response create(@NotNull(message = "a JSON body is required") @Valid CreateDataSourceRequest request) {
+        DataSource source = dataSources.create(request);
+        // A path, not an absolute URI: behind the gateway this service's own host name means nothing to clients.
+        return Response.status(Response.Status.CREATED).header("Location", "/api/v1/data-sources/" + source.id)
+                .entity(DataSourceResponse.of(source)).build();
+    }
+
+    @GET
+    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
+    public Page<DataSourceResponse> list(@Valid @BeanParam DataSourceFilter filter,
+            @Valid @BeanParam PageRequest page) {
+        return dataSources.list(filter, page);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
+    public DataSourceResponse get(@PathParam("id") UUID id) {
+        return DataSourceResponse.of(dataSources.get(id));
+    }
+}

@@ -1,0 +1,91 @@
+package com.leadforge.scraping.datasource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.leadforge.shared.api.Page;
+import com.leadforge.shared.api.PageRequest;
+import com.leadforge.shared.events.DataSourceCreatedEvent;
+import com.leadforge.shared.events.EventType;
+import com.leadforge.shared.outbox.OutboxWriter;
+import com.leadforge.shared.problem.ProblemException;
+import com.leadforge.shared.tenancy.TenantContext;
+
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/** Data source use cases. Every query runs inside the caller's agency (Hibernate adds the tenant predicate). */
+@ApplicationScoped
+public class DataSourceService {
+
+    private final TenantContext tenant;
+    private final OutboxWriter outbox;
+
+    public DataSourceService(TenantContext tenant, OutboxWriter outbox) {
+        this.tenant = tenant;
+        this.outbox = outbox;
+    }
+
+    /** Stores the data source and its {@code data_source.created} event (which never carries credentials) together. */
+    @Transactional
+    public DataSource create(CreateDataSourceRequest request) {
+        String agencyId = tenant.requireAgencyId();
+        Instant now = Instant.now();
+        DataSource source = new DataSource();
+        source.id = UUID.randomUUID();
+        source.name = request.name().trim();
+        source.type = request.type();
+        source.status = DataSourceStatus.INACTIVE;
+        source.description = trimmed(request.description());
+        source.config = request.config() == null ? Map.of() : request.config();
+        source.credentials = request.credentials() == null || request.credentials().isEmpty() ? null
+                : request.credentials();
+        source.createdBy = tenant.actor();
+        source.createdAt = now;
+        source.updatedAt = now;
+        source.persist();
+        outbox.append(EventType.DATA_SOURCE_CREATED, agencyId, source.id, tenant.actor(),
+                new DataSourceCreatedEvent(source.id, agencyId, source.name, source.type.code(), source.status.code(),
+                        tenant.actor(), now));
+        return source;
+    }
+
+    @Transactional
+    public DataSource get(UUID id) {
+        return DataSource.<DataSource>find("id", id).firstResultOptional()
+                .orElseThrow(() -> ProblemException.notFound("Data source", id));
+    }
+
+    @Transactional
+    public Page<DataSourceResponse> list(DataSourceFilter filter, PageRequest page) {
+        List<String> conditions = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        filter.type().ifPresent(type -> {
+            conditions.add("type = :type");
+            parameters.and("type", type);
+        });
+        filter.status().ifPresent(status -> {
+            conditions.add("status = :status");
+            parameters.and("status", status);
+        });
+        Sort newestFirst = Sort.descending("createdAt", "id");
+        var query = (conditions.isEmpty() ? DataSource.<DataSource>findAll(newestFirst)
+                : DataSource.<DataSource>find(String.join(" and ", conditions), newestFirst, parameters))
+                .page(io.quarkus.panache.common.Page.of(page.page() - 1, page.pageSize()));
+        List<DataSourceResponse> data = query.list().stream().map(DataSourceResponse::of).toList();
+        return Page.of(data, query.count(), page);
+    }
+
+    private static String trimmed(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+}
