@@ -1,0 +1,214 @@
+package com.leadforge.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.leadforge.testsupport.Await;
+import com.leadforge.testsupport.JavaRuntime;
+import com.leadforge.testsupport.KafkaBroker;
+import com.leadforge.testsupport.Ports;
+import com.leadforge.testsupport.PostgresServer;
+
+/**
+ * The whole suite as real processes: PostgreSQL, Kafka, Keycloak, then the five services built by Maven
+ * ({@code <module>/target/quarkus-app/quarkus-run.jar}). Closing it stops everything it started, in reverse order.
+ */
+public final class Stack implements AutoCloseable {
+
+    public static final List<String> TOPICS = List.of("leadforge.lead-events", "leadforge.campaign-events",
+            "leadforge.scraping-events");
+
+    /** Service module, its database (null for the gateway). */
+    private static final Map<String, String> SERVICES = new LinkedHashMap<>();
+    static {
+        SERVICES.put("lead-service", "leads");
+        SERVICES.put("campaign-service", "campaigns");
+        SERVICES.put("scraping-service", "scraping");
+        SERVICES.put("analytics-service", "analytics");
+        SERVICES.put("gateway", null);
+    }
+
+    public record Layout(Path repositoryRoot, Path keycloakDistribution, Path workDirectory, boolean persistent,
+            StackPorts ports) {
+    }
+
+    public record StackPorts(int postgres, int kafka, int kafkaController, int keycloak, int keycloakManagement,
+            int gateway, int lead, int campaign, int scraping, int analytics) {
+
+        /** Fixed, documented ports for the local stack. */
+        public static StackPorts local() {
+            return new StackPorts(15432, 19092, 19093, 8180, 9180, 8080, 8081, 8082, 8083, 8084);
+        }
+
+        /** Free ports, for tests that must not collide with anything running. */
+        public static StackPorts free() {
+            return new StackPorts(Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                    Ports.free(), Ports.free(), Ports.free(), Ports.free());
+        }
+
+        int of(String service) {
+            return switch (service) {
+                case "lead-service" -> lead;
+                case "campaign-service" -> campaign;
+                case "scraping-service" -> scraping;
+                case "analytics-service" -> analytics;
+                case "gateway" -> gateway;
+                default -> throw new IllegalArgumentException(service);
+            };
+        }
+
+        List<Integer> all() {
+            return List.of(postgres, kafka, kafkaController, keycloak, keycloakManagement, gateway, lead, campaign,
+                    scraping, analytics);
+        }
+    }
+
+    private final Layout layout;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private PostgresServer postgres;
+    private KafkaBroker kafka;
+    private KeycloakServer keycloak;
+
+    private Stack(Layout layout) {
+        this.layout = layout;
+    }
+
+    public static Stack start(Layout layout) {
+        Stack stack = new Stack(layout);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        for (int port : layout.ports().all()) {
+            if (Ports.isOpen(port)) {
+                throw new IllegalStateException("Port " + port + " is already in use; stop whatever listens there "
+                        + "(a previous stack?) and try again");
+            }
+        }
+        StackPorts ports = layout.ports();
+        Path work = layout.workDirectory();
+        Path logs = work.resolve("logs");
+
+        postgres = PostgresServer.start(work.resolve("postgres"), ports.postgres());
+        started.push(postgres);
+        for (String database : List.of("leads", "campaigns", "scraping", "analytics", "keycloak")) {
+            postgres.ensureDatabase(database);
+        }
+
+        kafka = KafkaBroker.start(work.resolve("kafka"), ports.kafka(), ports.kafkaController(),
+                !layout.persistent());
+        started.push(kafka);
+        List<String> topics = new ArrayList<>();
+        TOPICS.forEach(topic -> {
+            topics.add(topic);
+            topics.add(topic + ".dlq");
+        });
+        kafka.ensureTopics(topics, 3);
+
+        keycloak = KeycloakServer.start(layout.keycloakDistribution(), ports.keycloak(), ports.keycloakManagement(),
+                postgres.jdbcUrl("keycloak"), logs.resolve("keycloak.log"));
+        started.push(keycloak);
+
+        // Start every service at once, then wait for each: on 2 cores this beats starting them one by one.
+        Map<String, ManagedProcess> services = new LinkedHashMap<>();
+        SERVICES.forEach((module, database) -> {
+            ManagedProcess process = startService(module, database, logs);
+            services.put(module, process);
+            started.push(process);
+        });
+        services.forEach((module, process) -> Await.until(module + " ready", Duration.ofSeconds(180), () -> {
+            process.assertAlive();
+            return Http.isOk("http://127.0.0.1:" + ports.of(module) + "/q/health/ready");
+        }, () -> "\n" + process.tail(30)));
+    }
+
+    private ManagedProcess startService(String module, String database, Path logs) {
+        Path jar = layout.repositoryRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the services first (./mvnw package -DskipTests)");
+        }
+        StackPorts ports = layout.ports();
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.of(module)));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuer());
+        env.put("LEADFORGE_JSON_LOGS", "false");
+        if (database != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+            env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+            env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
+        } else {
+            env.put("LEADFORGE_GATEWAY_SERVICES_LEADS", "http://127.0.0.1:" + ports.lead());
+            env.put("LEADFORGE_GATEWAY_SERVICES_CAMPAIGNS", "http://127.0.0.1:" + ports.campaign());
+            env.put("LEADFORGE_GATEWAY_SERVICES_SCRAPING", "http://127.0.0.1:" + ports.scraping());
+            env.put("LEADFORGE_GATEWAY_SERVICES_ANALYTICS", "http://127.0.0.1:" + ports.analytics());
+        }
+        List<String> command = List.of(JavaRuntime.current(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        return ManagedProcess.start(module, command, env, jar.getParent(), logs.resolve(module + ".log"));
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + layout.ports().gateway();
+    }
+
+    public String serviceUrl(String module) {
+        return "http://127.0.0.1:" + layout.ports().of(module);
+    }
+
+    public String keycloakUrl() {
+        return "http://127.0.0.1:" + layout.ports().keycloak();
+    }
+
+    public String tokenEndpoint() {
+        return keycloak.issuer() + "/protocol/openid-connect/token";
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public Path logs() {
+        return layout.workDirectory().resolve("logs");
+    }
+
+    /** Stops one service, for tests of how the others cope; {@link #close()} tolerates it being gone. */
+    public void stopService(String module) {
+        started.stream().filter(c -> c instanceof ManagedProcess p && p.name().equals(module)).findFirst()
+                .ifPresent(c -> ((ManagedProcess) c).close());
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("Stopping the stack failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
