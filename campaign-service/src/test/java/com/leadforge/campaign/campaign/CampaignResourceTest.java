@@ -285,7 +285,7 @@ class CampaignResourceTest {
                 .body("errors.field", hasItem("pageSize"));
         given().auth().oauth2(admin)
                 .when().get("/api/v1/campaigns/not-a-uuid")
-                .then().statusCode(404)
+                .then().statusCode(400)
                 .contentType(PROBLEM_JSON);
     }
 

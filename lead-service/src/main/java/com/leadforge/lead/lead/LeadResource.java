@@ -6,11 +6,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.leadforge.shared.api.Page;
 import com.leadforge.shared.api.PageRequest;
+import com.leadforge.shared.problem.RequiredBody;
 import com.leadforge.shared.tenancy.Roles;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,7 +35,7 @@ public class LeadResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER })
-    public Response create(@NotNull(message = "a JSON body is required") @Valid CreateLeadRequest request) {
+    public Response create(@RequiredBody @Valid CreateLeadRequest request) {
         Lead lead = leads.create(request);
         // A path, not an absolute URI: behind the gateway this service's own host name means nothing to clients.
         return Response.status(Response.Status.CREATED).header("Location", "/api/v1/leads/" + lead.id)

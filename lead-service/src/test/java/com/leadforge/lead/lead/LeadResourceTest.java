@@ -168,8 +168,21 @@ class LeadResourceTest {
                 .contentType(PROBLEM_JSON)
                 .body("errors.field", hasItem("pageSize"));
         given().auth().oauth2(TestTokens.token(ACME, "researcher"))
+                .contentType(ContentType.JSON)
+                .when().post("/api/v1/leads")
+                .then().statusCode(400)
+                .contentType(PROBLEM_JSON)
+                .body("type", equalTo("https://leadforge.io/problems/malformed-request"))
+                .body("detail", equalTo("A JSON body is required"))
+                .body("requestId", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(TestTokens.token(ACME, "researcher"))
+                .when().get("/api/v1/leads?page=abc")
+                .then().statusCode(400)
+                .contentType(PROBLEM_JSON)
+                .body("type", equalTo("https://leadforge.io/problems/malformed-request"));
+        given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .when().get("/api/v1/leads/not-a-uuid")
-                .then().statusCode(404)
+                .then().statusCode(400)
                 .contentType(PROBLEM_JSON);
     }
 

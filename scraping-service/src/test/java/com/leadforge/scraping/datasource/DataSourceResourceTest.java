@@ -248,7 +248,7 @@ class DataSourceResourceTest {
                 .body("errors.field", hasItem("pageSize"));
         given().auth().oauth2(researcher)
                 .when().get("/api/v1/data-sources/not-a-uuid")
-                .then().statusCode(404)
+                .then().statusCode(400)
                 .contentType(PROBLEM_JSON);
     }
 

@@ -22,6 +22,7 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -45,6 +46,10 @@ public class ProblemExceptionMappers {
         if (e.getConstraintViolations().stream().anyMatch(v -> kindOf(v.getPropertyPath()) == ElementKind.RETURN_VALUE)) {
             LOG.errorf("Response validation failed [requestId=%s]: %s", MDC.get(RequestIdFilter.MDC_KEY), e.getMessage());
             return respond(ProblemType.INTERNAL, "The server could not complete the request", uri, List.of());
+        }
+        if (e.getConstraintViolations().stream().anyMatch(
+                v -> v.getConstraintDescriptor().getAnnotation().annotationType() == RequiredBody.class)) {
+            return respond(ProblemType.MALFORMED_REQUEST, "A JSON body is required", uri, List.of());
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
@@ -91,6 +96,12 @@ public class ProblemExceptionMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (e instanceof NotFoundException && e.getCause() != null) {
+            // JAX-RS answers 404 when a path or query parameter cannot be converted (page=abc, a malformed id):
+            // the request is wrong, not the resource missing.
+            return respond(ProblemType.MALFORMED_REQUEST, "A path or query parameter has an invalid value", uri,
+                    List.of());
+        }
         ProblemType type = ProblemType.forStatus(status);
         if (status >= 500) {
             LOG.errorf(e, "Request failed [requestId=%s]", MDC.get(RequestIdFilter.MDC_KEY));
