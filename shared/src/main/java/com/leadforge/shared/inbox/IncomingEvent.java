@@ -26,7 +26,7 @@ public record IncomingEvent(String id, String type, String source, String agency
         if (!EVENT_ID.matcher(id).matches()) {
             throw new PoisonEventException("Malformed ce_id");
         }
-        String agencyId = required(record, CloudEventHeaders.AGENCY_ID);
+        String agencyId = required(record, CloudEventHeaders.AGENCY_ID).toLowerCase(java.util.Locale.ROOT);
         if (!AgencyId.isValid(agencyId)) {
             throw new PoisonEventException("Malformed ce_agencyid");
         }

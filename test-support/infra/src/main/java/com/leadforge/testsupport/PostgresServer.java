@@ -18,8 +18,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class PostgresServer implements AutoCloseable {
 
+    /** The superuser: creates roles and databases, and Keycloak's database. */
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
+    /**
+     * The role services connect as: owner of their databases but not a superuser, because PostgreSQL superusers
+     * bypass row-level security and the services rely on it as the second line of tenant isolation.
+     */
+    public static final String APP_USER = "leadforge";
+    public static final String APP_PASSWORD = "leadforge";
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     private final EmbeddedPostgres postgres;
@@ -58,8 +65,21 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
     }
 
-    /** Creates the database unless it exists; idempotent so a restarted local stack keeps its data. */
+    /** Creates a database owned by the superuser unless it exists (Keycloak's). */
     public void ensureDatabase(String name) {
+        ensureDatabase(name, USER);
+    }
+
+    /**
+     * Creates a service database owned by {@link #APP_USER} unless it exists; idempotent so a restarted local stack
+     * keeps its data.
+     */
+    public void ensureServiceDatabase(String name) {
+        ensureAppRole();
+        ensureDatabase(name, APP_USER);
+    }
+
+    private void ensureDatabase(String name, String owner) {
         if (!DATABASE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Not a database name: " + name);
         }
@@ -72,10 +92,24 @@ public final class PostgresServer implements AutoCloseable {
                 }
             }
             try (Statement create = connection.createStatement()) {
-                create.execute("create database " + name);
+                create.execute("create database " + name + " owner " + owner);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create database " + name, e);
+        }
+    }
+
+    private void ensureAppRole() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    do $$ begin
+                      if not exists (select 1 from pg_roles where rolname = '%1$s') then
+                        create role %1$s login nosuperuser nocreatedb nocreaterole password '%2$s';
+                      end if;
+                    end $$""".formatted(APP_USER, APP_PASSWORD));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create role " + APP_USER, e);
         }
     }
 

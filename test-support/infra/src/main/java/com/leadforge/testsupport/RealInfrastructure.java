@@ -28,7 +28,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         postgres = PostgresServer.startEphemeral();
-        postgres.ensureDatabase(database);
+        postgres.ensureServiceDatabase(database);
         kafka = KafkaBroker.startEphemeral();
         List<String> withDeadLetters = new java.util.ArrayList<>();
         for (String topic : topics) {
@@ -39,8 +39,8 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
-        config.put("quarkus.datasource.username", PostgresServer.USER);
-        config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+        config.put("quarkus.datasource.username", PostgresServer.APP_USER);
+        config.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.putAll(TestTokens.verifierConfig());
         return config;

@@ -105,9 +105,10 @@ public final class Stack implements AutoCloseable {
 
         postgres = PostgresServer.start(work.resolve("postgres"), ports.postgres());
         started.push(postgres);
-        for (String database : List.of("leads", "campaigns", "scraping", "analytics", "keycloak")) {
-            postgres.ensureDatabase(database);
+        for (String database : List.of("leads", "campaigns", "scraping", "analytics")) {
+            postgres.ensureServiceDatabase(database);
         }
+        postgres.ensureDatabase("keycloak");
 
         kafka = KafkaBroker.start(work.resolve("kafka"), ports.kafka(), ports.kafkaController(),
                 !layout.persistent());
@@ -150,8 +151,8 @@ public final class Stack implements AutoCloseable {
         env.put("LEADFORGE_JSON_LOGS", "false");
         if (database != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-            env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
+            env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.APP_USER);
+            env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.APP_PASSWORD);
         } else {
             env.put("LEADFORGE_GATEWAY_SERVICES_LEADS", "http://127.0.0.1:" + ports.lead());
             env.put("LEADFORGE_GATEWAY_SERVICES_CAMPAIGNS", "http://127.0.0.1:" + ports.campaign());
