@@ -32,6 +32,15 @@ public final class TestTokens {
 
     private static final PrivateKey SIGNING_KEY = readPrivateKey();
 
+    /** The public key as PEM text (what an attacker can download from a JWKS endpoint). */
+    public static String publicKeyPem() {
+        try (InputStream in = TestTokens.class.getResourceAsStream("/test-keys/public-key.pem")) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The public key, in the base64 form {@code quarkus.oidc.public-key} accepts. */
     public static String publicKeyBase64() {
         return pem("/test-keys/public-key.pem");
