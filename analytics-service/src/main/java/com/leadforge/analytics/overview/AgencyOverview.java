@@ -23,6 +23,18 @@ public class AgencyOverview extends PanacheEntityBase {
     @Column(name = "leads_total")
     public long leadsTotal;
 
+    @Column(name = "leads_qualified")
+    public long leadsQualified;
+
+    @Column(name = "leads_contacted")
+    public long leadsContacted;
+
+    @Column(name = "leads_responded")
+    public long leadsResponded;
+
+    @Column(name = "leads_converted")
+    public long leadsConverted;
+
     @Column(name = "campaigns_total")
     public long campaignsTotal;
 

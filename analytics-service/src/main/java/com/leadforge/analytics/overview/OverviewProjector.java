@@ -1,5 +1,6 @@
 package com.leadforge.analytics.overview;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -7,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadCreatedEvent;
+import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.inbox.InboxGuard;
 import com.leadforge.shared.inbox.IncomingEvent;
 import com.leadforge.shared.inbox.PoisonEventException;
@@ -26,12 +28,20 @@ public class OverviewProjector {
     static final String CONSUMER = "analytics.overview";
     private static final Logger LOG = Logger.getLogger(OverviewProjector.class);
 
+    private static final String LEAD_EVENT_PREFIX = "leadforge.lead.";
+
+    /** The part of any lead event this projector reads; other fields of the event data are ignored. */
+    record LeadEventData(LeadSnapshot lead, Instant createdAt) {
+    }
+
     private final EntityManager entityManager;
     private final InboxGuard inbox;
+    private final LeadStateProjection leadStates;
 
-    public OverviewProjector(EntityManager entityManager, InboxGuard inbox) {
+    public OverviewProjector(EntityManager entityManager, InboxGuard inbox, LeadStateProjection leadStates) {
         this.entityManager = entityManager;
         this.inbox = inbox;
+        this.leadStates = leadStates;
     }
 
     /** Transient failures (database unavailable, lock timeouts) are retried; poison goes to the dead-letter topic. */
@@ -43,25 +53,52 @@ public class OverviewProjector {
             return;
         }
         EventType type = EventType.fromType(event.type()).orElse(null);
+        if (event.type().startsWith(LEAD_EVENT_PREFIX)) {
+            LeadEventData data = event.data(LeadEventData.class);
+            if (data.lead() != null) {
+                applyLeadSnapshot(event, type, data);
+                return;
+            }
+        }
         if (type == null) {
             // A newer producer's event type: nothing to count yet, and not an error.
             return;
         }
         switch (type) {
             case LEAD_CREATED -> {
+                // Events from before lead snapshots existed: count the creation only.
                 LeadCreatedEvent lead = event.data(LeadCreatedEvent.class);
                 increment(event.agencyId(), "leads_total");
-                entityManager.createNativeQuery("""
-                        insert into agency_daily_leads (agency_id, day, created) values (:agency, :day, 1)
-                        on conflict (agency_id, day) do update set created = agency_daily_leads.created + 1""")
-                        .setParameter("agency", event.agencyId())
-                        .setParameter("day", (lead.createdAt() == null ? java.time.Instant.now() : lead.createdAt())
-                                .atOffset(ZoneOffset.UTC).toLocalDate())
-                        .executeUpdate();
+                countCreation(event.agencyId(), lead.createdAt());
             }
             case CAMPAIGN_CREATED -> increment(event.agencyId(), "campaigns_total");
             case DATA_SOURCE_CREATED -> increment(event.agencyId(), "data_sources_total");
+            default -> {
+                // Event types this read model does not use.
+            }
         }
+    }
+
+    private void applyLeadSnapshot(IncomingEvent event, EventType type, LeadEventData data) {
+        LeadSnapshot lead = data.lead();
+        if (lead.leadId() == null || lead.status() == null || lead.qualificationStatus() == null
+                || !event.agencyId().equalsIgnoreCase(String.valueOf(lead.agencyId()))) {
+            throw new PoisonEventException("Event " + event.id() + " carries an incomplete or foreign lead snapshot");
+        }
+        leadStates.apply(event.agencyId(), lead);
+        if (type == EventType.LEAD_CREATED) {
+            countCreation(event.agencyId(), data.createdAt() != null ? data.createdAt() : lead.changedAt());
+        }
+    }
+
+    private void countCreation(String agencyId, Instant createdAt) {
+        entityManager.createNativeQuery("""
+                insert into agency_daily_leads (agency_id, day, created) values (:agency, :day, 1)
+                on conflict (agency_id, day) do update set created = agency_daily_leads.created + 1""")
+                .setParameter("agency", agencyId)
+                .setParameter("day", (createdAt == null ? Instant.now() : createdAt).atOffset(ZoneOffset.UTC)
+                        .toLocalDate())
+                .executeUpdate();
     }
 
     private void increment(String agencyId, String column) {

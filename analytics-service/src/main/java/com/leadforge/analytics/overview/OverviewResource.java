@@ -32,6 +32,11 @@ public class OverviewResource {
         this.tenant = tenant;
     }
 
+    /** A percentage with one decimal; 0 when there is nothing to divide by. */
+    static double ratio(long part, long whole) {
+        return whole == 0 ? 0.0 : Math.round(part * 1000.0 / whole) / 10.0;
+    }
+
     @GET
     @Path("/overview")
     @Transactional
@@ -59,7 +64,10 @@ public class OverviewResource {
         return new OverviewResponse(
                 new OverviewResponse.Overview(
                         new OverviewResponse.Campaigns(counters.campaignsTotal, 0, counters.campaignsTotal),
-                        new OverviewResponse.Leads(counters.leadsTotal, 0, 0, 0, 0.0, 0.0),
+                        new OverviewResponse.Leads(counters.leadsTotal, counters.leadsQualified,
+                                counters.leadsContacted, counters.leadsResponded,
+                                ratio(counters.leadsConverted, counters.leadsTotal),
+                                ratio(counters.leadsResponded, counters.leadsContacted)),
                         new OverviewResponse.DataSources(counters.dataSourcesTotal, 0, counters.dataSourcesTotal),
                         new OverviewResponse.Scraping(0, 0, 0, 0, 0),
                         new OverviewResponse.Trends(trend.longValue())),

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.leadforge.shared.events.CloudEventHeaders;
 import com.leadforge.shared.events.EventJson;
 import com.leadforge.shared.events.LeadCreatedEvent;
+import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.events.Topics;
 import com.leadforge.testsupport.Await;
 import com.leadforge.testsupport.RealInfrastructure;
@@ -106,6 +107,37 @@ class OverviewConsumptionTest {
     }
 
     @Test
+    void leadSnapshotsKeepTheCountersExactUnderDuplicateAndOutOfOrderDelivery() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        // first: created, then contacted, then qualified + responded; delivered 1, 3, 2 and 3 again (redelivery).
+        publishSnapshot(agency, "created", new LeadSnapshot(first, agency, null, "new", "pending", false, false, false, 1, Instant.now()));
+        publishSnapshot(agency, "updated", new LeadSnapshot(first, agency, null, "responded", "qualified", true, true, false, 3, Instant.now()));
+        publishSnapshot(agency, "updated", new LeadSnapshot(first, agency, null, "contacted", "pending", true, false, false, 2, Instant.now()));
+        publishSnapshot(agency, "updated", new LeadSnapshot(first, agency, null, "responded", "qualified", true, true, false, 3, Instant.now()));
+        // second: created then deleted, the deletion arriving first.
+        publishSnapshot(agency, "deleted", new LeadSnapshot(second, agency, null, "new", "pending", false, false, true, 2, Instant.now()));
+        publishSnapshot(agency, "created", new LeadSnapshot(second, agency, null, "new", "pending", false, false, false, 1, Instant.now()));
+        // third: converted.
+        publishSnapshot(agency, "created", new LeadSnapshot(third, agency, null, "converted", "qualified", true, false, false, 1, Instant.now()));
+        String marker = UUID.randomUUID().toString();
+        publishLeadCreated(agency, marker); // legacy event without snapshot, counted once
+        producer.flush();
+
+        Await.until("all snapshots applied", Duration.ofSeconds(30), () -> leadsTotal(agency) == 3);
+        var leads = given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(3, leads.getInt("overview.leads.total"), "first, third and the legacy lead; second is deleted");
+        assertEquals(2, leads.getInt("overview.leads.qualified"));
+        assertEquals(2, leads.getInt("overview.leads.contacted"));
+        assertEquals(1, leads.getInt("overview.leads.responded"));
+        assertEquals(33.3, leads.getDouble("overview.leads.conversionRate"), 0.001);
+        assertEquals(50.0, leads.getDouble("overview.leads.responseRate"), 0.001);
+    }
+
+    @Test
     void overviewRejectsBadInputAndAnonymousCallers() {
         given().get("/api/v1/analytics/overview").then().statusCode(401);
         given().auth().oauth2(token(TestTokens.AGENCY_ACME)).get("/api/v1/analytics/overview?range=2w")
@@ -115,6 +147,16 @@ class OverviewConsumptionTest {
     private long leadsTotal(String agency) {
         return given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
                 .then().statusCode(200).extract().<Integer>path("overview.leads.total");
+    }
+
+    private void publishSnapshot(String agency, String action, LeadSnapshot lead) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.LEAD_EVENTS, lead.leadId().toString(),
+                EventJson.write(Map.of("lead", lead)));
+        record.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.TYPE, ("leadforge.lead." + action + ".v1").getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.AGENCY_ID, agency.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
     }
 
     private static String token(String agency) {
