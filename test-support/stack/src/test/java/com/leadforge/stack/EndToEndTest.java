@@ -6,20 +6,16 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.leadforge.testsupport.Await;
+import com.leadforge.testsupport.ForgedTokens;
 import com.leadforge.testsupport.TopicProbe;
 
 import io.restassured.http.ContentType;
@@ -29,31 +25,17 @@ import io.restassured.http.ContentType;
  * real Keycloak token creates a lead through the gateway, the lead-service's outbox publishes a CloudEvent, the
  * analytics-service counts it, and a second agency sees neither the lead nor the count.
  */
+@ExtendWith(RunningStack.class)
 class EndToEndTest {
 
     static final String ACME = "11111111-1111-1111-1111-111111111111";
     static final String PROBLEM_JSON = "application/problem+json";
     static Stack stack;
-    static final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void startStack() throws Exception {
+    static void useStack(Stack running) {
         io.restassured.RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        Path root = Path.of(System.getProperty("leadforge.root")).toAbsolutePath().normalize();
-        Path work = root.resolve("test-support/stack/target/e2e-stack");
-        deleteRecursively(work);
-        long started = System.nanoTime();
-        stack = Stack.start(new Stack.Layout(root, Path.of(System.getProperty("leadforge.keycloak.dist")), work, false,
-                Stack.StackPorts.free()));
-        System.out.printf("End-to-end stack up in %.1f s (logs: %s)%n", (System.nanoTime() - started) / 1e9,
-                stack.logs());
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+        stack = running;
     }
 
     @Test
@@ -142,6 +124,56 @@ class EndToEndTest {
                 .then().statusCode(403).contentType(PROBLEM_JSON);
     }
 
+    /** JWT attacks against the gateway and, past it, a service directly: each must answer 401 problem+json. */
+    @Test
+    void forgedAndForeignTokensAreRejectedByTheGatewayAndByServicesDirectly() throws Exception {
+        String genuine = token("admin-acme");
+        String keycloakPublicKey = keycloakPublicKeyPem();
+        String masterRealmToken = given().baseUri(stack.keycloakUrl() + "/realms/master/protocol/openid-connect/token")
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", "admin").formParam("password", "admin")
+                .when().post().then().statusCode(200).extract().path("access_token");
+        Map<String, String> attacks = new java.util.LinkedHashMap<>();
+        attacks.put("alg none", ForgedTokens.algNone(genuine));
+        attacks.put("HS256 signed with Keycloak's RSA public key", ForgedTokens.hs256WithPublicKey(genuine, keycloakPublicKey));
+        attacks.put("tampered agency", ForgedTokens.tampered(genuine, "agency_id", "22222222-2222-2222-2222-222222222222"));
+        attacks.put("tampered roles", ForgedTokens.tampered(token("client-acme"), "realm_access",
+                Map.of("roles", java.util.List.of("super_admin"))));
+        attacks.put("expiry pushed back", ForgedTokens.tampered(genuine, "exp", 4102444800L));
+        attacks.put("unknown signing key and kid", ForgedTokens.signedByUnknownKey(genuine));
+        attacks.put("genuine Keycloak token of another realm (issuer, audience)", masterRealmToken);
+
+        java.util.List<String> accepted = new java.util.ArrayList<>();
+        attacks.forEach((attack, forged) -> {
+            for (String target : new String[] { stack.gatewayUrl(), stack.serviceUrl("lead-service") }) {
+                var response = given().baseUri(target).auth().oauth2(forged).when().get("/api/v1/leads");
+                if (response.statusCode() != 401 || !response.contentType().startsWith(PROBLEM_JSON)) {
+                    accepted.add(attack + " at " + target + " -> " + response.statusCode());
+                }
+            }
+        });
+        assertEquals(java.util.List.of(), accepted, "every forged or foreign token must be refused with 401");
+        // Control: the genuine token the forgeries came from works at both.
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(genuine).when().get("/api/v1/leads").then().statusCode(200);
+        given().baseUri(stack.serviceUrl("lead-service")).auth().oauth2(genuine).when().get("/api/v1/leads")
+                .then().statusCode(200);
+    }
+
+    /** Keycloak's realm signing key as PEM, as anyone can build it from the public JWKS endpoint. */
+    private static String keycloakPublicKeyPem() throws Exception {
+        java.util.List<Map<String, Object>> keys = given().baseUri(stack.keycloakUrl() + "/realms/leadforge/protocol/openid-connect/certs")
+                .when().get().then().statusCode(200).extract().path("keys");
+        Map<String, Object> signing = keys.stream().filter(k -> "RS256".equals(k.get("alg"))).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        String certificate = ((java.util.List<String>) signing.get("x5c")).get(0);
+        java.security.cert.Certificate x509 = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(certificate)));
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(x509.getPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
     @Test
     void everyServiceReportsHealthMetricsAndOpenApi() {
         for (String module : new String[] { "lead-service", "campaign-service", "scraping-service",
@@ -160,27 +192,7 @@ class EndToEndTest {
                 .then().statusCode(200).extract().<Integer>path("overview.leads.total");
     }
 
-    /** A real token from Keycloak's password grant (the local-use client). */
     private static String token(String username) {
-        return tokens.computeIfAbsent(username, user -> given().baseUri(stack.tokenEndpoint())
-                .contentType(ContentType.URLENC)
-                .formParam("grant_type", "password")
-                .formParam("client_id", "leadforge-cli")
-                .formParam("username", user)
-                .formParam("password", "leadforge")
-                .when().post()
-                .then().statusCode(200)
-                .extract().path("access_token"));
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return KeycloakTokens.of(stack, username);
     }
 }

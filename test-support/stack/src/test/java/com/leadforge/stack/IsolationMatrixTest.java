@@ -1,0 +1,295 @@
+package com.leadforge.stack;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Tenant isolation for every endpoint the services publish, for every role: the endpoints are read from the services'
+ * OpenAPI documents, so a new endpoint is covered without editing this test, and the test fails when it cannot build
+ * a case for one. Agency Acme owns resources; Beacon's users (and a super_admin acting on Beacon) then call every
+ * endpoint on Acme's ids with valid-looking bodies. Each call must answer 403 or 404 (or, with no Acme id in it,
+ * anything but a server error), no answer may contain Acme's data, and afterwards Acme's resources are unchanged.
+ */
+@ExtendWith(RunningStack.class)
+class IsolationMatrixTest {
+
+    static final String BEACON = "22222222-2222-2222-2222-222222222222";
+    static final List<String> SERVICES = List.of("lead-service", "campaign-service", "scraping-service",
+            "analytics-service");
+    /** Beacon-side callers: each role, and a super_admin acting on Beacon. */
+    static final Map<String, String> CALLERS = new LinkedHashMap<>();
+    static {
+        CALLERS.put("super_admin", "super-acme");
+        CALLERS.put("agency_admin", "admin-beacon");
+        CALLERS.put("researcher", "researcher-beacon");
+        CALLERS.put("client", "client-beacon");
+    }
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** Acme's resources, by the collection segment that follows /api/v1/. */
+    private final Map<String, String> acmeIds = new LinkedHashMap<>();
+    /** Strings only Acme's resources contain: no Beacon-side answer may include one. */
+    private final List<String> acmeMarkers = new ArrayList<>();
+
+    @Test
+    void everyEndpointRefusesAnotherAgencysResourcesForEveryRole(Stack stack) throws Exception {
+        createAcmeResources(stack);
+        Map<String, String> before = snapshotAcme(stack);
+
+        List<String> failures = new ArrayList<>();
+        int endpoints = 0;
+        int calls = 0;
+        for (String service : SERVICES) {
+            JsonNode openApi = json.readTree(given().baseUri(stack.serviceUrl(service))
+                    .when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+            Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields();
+            while (paths.hasNext()) {
+                Map.Entry<String, JsonNode> path = paths.next();
+                if (!path.getKey().startsWith("/api/v1/")) {
+                    continue;
+                }
+                Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields();
+                while (operations.hasNext()) {
+                    Map.Entry<String, JsonNode> operation = operations.next();
+                    String method = operation.getKey().toUpperCase(Locale.ROOT);
+                    if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                        continue;
+                    }
+                    endpoints++;
+                    String concretePath;
+                    try {
+                        concretePath = withAcmeIds(path.getKey());
+                    } catch (IllegalStateException noCase) {
+                        failures.add(method + " " + path.getKey() + ": " + noCase.getMessage());
+                        continue;
+                    }
+                    boolean targetsAcme = !concretePath.equals(path.getKey()) && PATH_PARAMETER.matcher(path.getKey()).find();
+                    JsonNode body = requestBody(openApi, operation.getValue());
+                    for (Map.Entry<String, String> caller : CALLERS.entrySet()) {
+                        calls++;
+                        Response response = call(stack, caller, method, concretePath, body);
+                        String verdict = judge(response, targetsAcme, concretePath + (body == null ? "" : body));
+                        if (verdict != null) {
+                            failures.add(method + " " + path.getKey() + " as " + caller.getKey() + ": " + verdict);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("Isolation matrix: %d endpoints x %d roles = %d cross-agency calls%n", endpoints,
+                CALLERS.size(), calls);
+        assertTrue(endpoints > 0, "no endpoint found in the OpenAPI documents");
+        assertEquals(List.of(), failures, "cross-agency calls that were not refused cleanly");
+        assertEquals(before, snapshotAcme(stack), "Acme's resources changed through another agency's calls");
+    }
+
+    /**
+     * 403/404 for Acme's ids; never a 5xx; never Acme's data in the body (an id the caller sent itself, echoed in a
+     * 404's detail, is no leak).
+     */
+    private String judge(Response response, boolean targetsAcme, String request) {
+        int status = response.statusCode();
+        String body = response.asString();
+        for (String marker : acmeMarkers) {
+            if (body.contains(marker) && !request.contains(marker)) {
+                return "answer " + status + " contains Acme's data (" + marker + ")";
+            }
+        }
+        if (status >= 500) {
+            return "server error " + status;
+        }
+        if (targetsAcme && status != 403 && status != 404) {
+            return "expected 403 or 404, got " + status + " " + abbreviate(body);
+        }
+        return null;
+    }
+
+    private Response call(Stack stack, Map.Entry<String, String> caller, String method, String path, JsonNode body) {
+        RequestSpecification request = given().baseUri(stack.gatewayUrl())
+                .auth().oauth2(KeycloakTokens.of(stack, caller.getValue()));
+        if (caller.getKey().equals("super_admin")) {
+            request = request.header("X-Agency-Id", BEACON);
+        }
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body.toString());
+        }
+        return request.request(method, path);
+    }
+
+    /** Substitutes Acme's id for the path's first parameter; fails for a parameter no case knows. */
+    private String withAcmeIds(String template) {
+        Matcher parameters = PATH_PARAMETER.matcher(template);
+        StringBuilder path = new StringBuilder();
+        boolean first = true;
+        while (parameters.find()) {
+            String value;
+            if (first) {
+                String collection = template.substring("/api/v1/".length()).split("/")[0];
+                value = acmeIds.get(collection);
+                if (value == null) {
+                    throw new IllegalStateException("no isolation case: no Acme resource for collection '" + collection
+                            + "' (add one to createAcmeResources)");
+                }
+                first = false;
+            } else {
+                value = acmeIds.get(parameters.group(1));
+                if (value == null) {
+                    throw new IllegalStateException("no isolation case for path parameter {" + parameters.group(1)
+                            + "} (add one to createAcmeResources)");
+                }
+            }
+            parameters.appendReplacement(path, Matcher.quoteReplacement(value));
+        }
+        parameters.appendTail(path);
+        return path.toString();
+    }
+
+    /** A body that passes validation, so that the agency check (not validation) decides the answer. */
+    private JsonNode requestBody(JsonNode openApi, JsonNode operation) {
+        JsonNode schema = operation.path("requestBody").path("content").path("application/json").path("schema");
+        return schema.isMissingNode() ? null : example(openApi, schema, "", 0);
+    }
+
+    private JsonNode example(JsonNode openApi, JsonNode schema, String name, int depth) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (schema.has("$ref")) {
+            String reference = schema.get("$ref").asText();
+            return example(openApi, openApi.at(reference.substring(1)), name, depth);
+        }
+        if (schema.has("allOf")) {
+            return example(openApi, schema.get("allOf").get(0), name, depth);
+        }
+        if (schema.has("enum")) {
+            return schema.get("enum").get(0);
+        }
+        String type = schema.path("type").asText("object");
+        String format = schema.path("format").asText("");
+        String lower = name.toLowerCase(Locale.ROOT);
+        switch (type) {
+            case "string":
+                if (format.equals("uuid")) {
+                    return nodes.textNode(acmeIdFor(lower));
+                }
+                if (format.equals("date")) {
+                    return nodes.textNode(LocalDate.now().toString());
+                }
+                if (format.equals("date-time")) {
+                    return nodes.textNode(OffsetDateTime.now().toString());
+                }
+                if (lower.contains("email")) {
+                    return nodes.textNode("isolation-" + UUID.randomUUID().toString().substring(0, 8) + "@beacon.test");
+                }
+                if (lower.contains("linkedin")) {
+                    return nodes.textNode("https://www.linkedin.com/in/isolation-" + UUID.randomUUID().toString().substring(0, 8));
+                }
+                if (lower.contains("phone")) {
+                    return nodes.textNode("+1415555" + String.format("%04d", (int) (Math.random() * 10000)));
+                }
+                if (lower.endsWith("_id") || lower.equals("id")) {
+                    return nodes.textNode(acmeIdFor(lower));
+                }
+                return nodes.textNode("isolation " + UUID.randomUUID().toString().substring(0, 8));
+            case "integer":
+            case "number":
+                return nodes.numberNode(schema.has("minimum") ? Math.max(1, schema.get("minimum").asLong()) : 1);
+            case "boolean":
+                return nodes.booleanNode(false);
+            case "array":
+                ArrayNode array = nodes.arrayNode();
+                if (depth < 4) {
+                    array.add(example(openApi, schema.path("items"), name.endsWith("s") ? name.substring(0, name.length() - 1) : name, depth + 1));
+                }
+                return array;
+            default:
+                ObjectNode object = nodes.objectNode();
+                if (depth < 4) {
+                    Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+                    while (properties.hasNext()) {
+                        Map.Entry<String, JsonNode> property = properties.next();
+                        if (property.getValue().path("readOnly").asBoolean(false)) {
+                            continue;
+                        }
+                        object.set(property.getKey(), example(openApi, property.getValue(), property.getKey(), depth + 1));
+                    }
+                }
+                return object;
+        }
+    }
+
+    /** An id-valued field gets Acme's id of the matching collection (lead_ids, campaign_id ...), else a random one. */
+    private String acmeIdFor(String fieldName) {
+        for (Map.Entry<String, String> owned : acmeIds.entrySet()) {
+            String singular = owned.getKey().replace("-", "_").replaceAll("s$", "");
+            if (fieldName.startsWith(singular) || fieldName.startsWith("source_id") && owned.getKey().equals("leads")) {
+                return owned.getValue();
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private void createAcmeResources(Stack stack) {
+        String admin = KeycloakTokens.of(stack, "admin-acme");
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        String campaignName = "Acme isolation campaign " + unique;
+        String campaignId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + campaignName + "\"}")
+                .when().post("/api/v1/campaigns").then().statusCode(201).extract().path("id");
+        String email = "acme-isolation-" + unique + "@acme.test";
+        String leadId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"first_name\":\"Acme\",\"last_name\":\"Secret" + unique + "\",\"email\":\"" + email + "\"}")
+                .when().post("/api/v1/leads").then().statusCode(201).extract().path("id");
+        String dataSourceName = "Acme isolation source " + unique;
+        String dataSourceId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + dataSourceName + "\",\"type\":\"csv\"}")
+                .when().post("/api/v1/data-sources").then().statusCode(201).extract().path("id");
+        acmeIds.put("leads", leadId);
+        acmeIds.put("campaigns", campaignId);
+        acmeIds.put("data-sources", dataSourceId);
+        acmeMarkers.addAll(List.of(leadId, campaignId, dataSourceId, email, "Secret" + unique, campaignName,
+                dataSourceName));
+    }
+
+    /** Acme's resources as Acme sees them, to prove nothing was changed through Beacon's calls. */
+    private Map<String, String> snapshotAcme(Stack stack) {
+        String admin = KeycloakTokens.of(stack, "admin-acme");
+        Map<String, String> state = new LinkedHashMap<>();
+        state.put("lead", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/leads/" + acmeIds.get("leads")).then().statusCode(200).extract().asString());
+        state.put("campaign", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/campaigns/" + acmeIds.get("campaigns")).then().statusCode(200).extract().asString());
+        state.put("data source", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/data-sources/" + acmeIds.get("data-sources")).then().statusCode(200).extract().asString());
+        return state;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+}
