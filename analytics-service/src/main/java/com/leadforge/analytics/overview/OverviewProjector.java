@@ -31,6 +31,7 @@ public class OverviewProjector {
     private static final String LEAD_EVENT_PREFIX = "leadforge.lead.";
 
     /** The part of any lead event this projector reads; other fields of the event data are ignored. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record LeadEventData(LeadSnapshot lead, Instant createdAt) {
     }
 

@@ -3,6 +3,8 @@ package com.leadforge.shared.events;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The state of a lead after the change an event describes, carried by every lead event under {@code lead}. Consumers
  * that keep per-lead projections (campaign counters, analytics) apply a snapshot only when its {@code version} is
@@ -13,6 +15,7 @@ import java.util.UUID;
  * @param responded whether the lead ever responded ({@code last_responded_at} set)
  * @param deleted soft-deleted, merged into another lead, or erased: it no longer counts anywhere
  */
+@RegisterForReflection
 public record LeadSnapshot(UUID leadId, String agencyId, UUID campaignId, String status, String qualificationStatus,
         boolean contacted, boolean responded, boolean deleted, long version, Instant changedAt) {
 }

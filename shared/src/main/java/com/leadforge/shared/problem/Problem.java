@@ -5,12 +5,15 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * RFC 9457 problem details. {@code type} is stable and documented (docs/errors.md); {@code detail} is for people and
  * never carries stack traces, SQL or internal names. Member names are fixed here so that no service's JSON naming
  * strategy can change the format.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection
 public record Problem(String type, String title, int status, String detail, String instance,
         @JsonProperty("requestId") String requestId, List<FieldError> errors) {
 
