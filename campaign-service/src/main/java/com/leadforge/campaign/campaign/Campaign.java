@@ -50,16 +50,18 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "target_audience", nullable = false, columnDefinition = "jsonb")
     public Map<String, Object> targetAudience = Map.of();
 
-    @Column(name = "leads_count", nullable = false)
+    // The counters belong to the lead-event consumer (native SQL under the campaign's row lock). They are never
+    // written by an entity update, so an API edit that loaded the row earlier cannot overwrite a newer count.
+    @Column(name = "leads_count", nullable = false, updatable = false)
     public int leadsCount;
 
-    @Column(name = "qualified_leads_count", nullable = false)
+    @Column(name = "qualified_leads_count", nullable = false, updatable = false)
     public int qualifiedLeadsCount;
 
-    @Column(name = "contacted_count", nullable = false)
+    @Column(name = "contacted_count", nullable = false, updatable = false)
     public int contactedCount;
 
-    @Column(name = "responded_count", nullable = false)
+    @Column(name = "responded_count", nullable = false, updatable = false)
     public int respondedCount;
 
     @Column(name = "created_by", nullable = false, updatable = false)

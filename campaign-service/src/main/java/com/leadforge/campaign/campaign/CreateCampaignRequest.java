@@ -17,5 +17,6 @@ public record CreateCampaignRequest(
         CampaignStatus status,
         LocalDate startDate,
         LocalDate endDate,
-        @Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> targetAudience) {
+        @Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> targetAudience)
+        implements CampaignFields {
 }

@@ -40,7 +40,7 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "campaigns"),
-        @ResourceArg(name = "topics", value = Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = Topics.CAMPAIGN_EVENTS + "," + Topics.LEAD_EVENTS) })
 class CampaignResourceTest {
 
     static final String ACME = TestTokens.AGENCY_ACME;
@@ -73,7 +73,15 @@ class CampaignResourceTest {
                 .body("status", equalTo("active"))
                 .extract().path("id");
 
-        given().auth().oauth2(TestTokens.token(ACME, "client"))
+        // A client reads a campaign only once it is shared with it (its token subject).
+        String client = TestTokens.token(ACME, "client");
+        given().auth().oauth2(client)
+                .when().get("/api/v1/campaigns/" + id)
+                .then().statusCode(404);
+        given().auth().oauth2(TestTokens.token(ACME, "agency_admin"))
+                .when().put("/api/v1/campaigns/" + id + "/clients/" + subjectOf("client-" + ACME.substring(0, 4)))
+                .then().statusCode(201);
+        given().auth().oauth2(client)
                 .when().get("/api/v1/campaigns/" + id)
                 .then().statusCode(200)
                 .body("id", equalTo(id))
@@ -308,6 +316,10 @@ class CampaignResourceTest {
                 .body("status", equalTo("draft"))
                 .body("description", nullValue())
                 .extract().path("id");
+        given().auth().oauth2(superAdmin)
+                .header("X-Agency-Id", BEACON)
+                .when().put("/api/v1/campaigns/" + id + "/clients/" + subjectOf("client-" + BEACON.substring(0, 4)))
+                .then().statusCode(201);
         given().auth().oauth2(TestTokens.token(BEACON, "client"))
                 .when().get("/api/v1/campaigns/" + id)
                 .then().statusCode(200);
@@ -366,7 +378,12 @@ class CampaignResourceTest {
                 .body("checks.name", hasItem("Kafka connection health check"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/campaigns"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/campaigns"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/campaigns/{id}/clients/{userId}"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/campaigns/reconcile"))
+                // Generated clients must send the status codes the API accepts.
+                .body("components.schemas.CampaignStatus.enum", contains("draft", "active", "paused", "completed",
+                        "archived"));
     }
 
     private static void assertFields(String token, String body, String... fields) {
@@ -390,6 +407,11 @@ class CampaignResourceTest {
                 .header("Location", startsWith("/api/v1/campaigns/"))
                 .body("status", equalTo("draft"))
                 .extract().path("id");
+    }
+
+    /** The {@code sub} TestTokens gives a user name. */
+    static String subjectOf(String username) {
+        return UUID.nameUUIDFromBytes(username.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /** Tests share one database, so every name they create is their own. */

@@ -54,6 +54,22 @@ class RowLevelSecurityTest {
         assertEquals(1, countAllCampaignsAs(agencyB));
     }
 
+    @Test
+    void grantsAreVisibleOnlyToTheirAgency() {
+        String agencyA = UUID.randomUUID().toString();
+        String id = createCampaign(agencyA, "rls-granted");
+        given().auth().oauth2(TestTokens.user("admin").agency(agencyA).roles("agency_admin").sign())
+                .when().put("/api/v1/campaigns/" + id + "/clients/some-client")
+                .then().statusCode(201);
+        assertEquals(1, countAs(agencyA, "select count(*) from campaign_client_grant"));
+        assertEquals(0, countAs(UUID.randomUUID().toString(), "select count(*) from campaign_client_grant"));
+        assertEquals(0, countAs(null, "select count(*) from campaign_client_grant"));
+    }
+
+    private long countAs(String agencyId, String sql) {
+        return asAgency(agencyId, () -> ((Number) entityManager.createNativeQuery(sql).getSingleResult()).longValue());
+    }
+
     private void insertCampaignFor(String rowAgency, String actingAgency) {
         asAgency(actingAgency, () -> entityManager.createNativeQuery("""
                 insert into campaign (id, agency_id, name, status, target_audience, created_by, created_at, updated_at)
@@ -88,11 +104,12 @@ class RowLevelSecurityTest {
         }
     }
 
-    private static void createCampaign(String agencyId, String name) {
-        given().auth().oauth2(TestTokens.user("admin").agency(agencyId).roles("agency_admin").sign())
+    private static String createCampaign(String agencyId, String name) {
+        return given().auth().oauth2(TestTokens.user("admin").agency(agencyId).roles("agency_admin").sign())
                 .contentType(ContentType.JSON)
                 .body("{\"name\":\"" + name + "\"}")
                 .when().post("/api/v1/campaigns")
-                .then().statusCode(201);
+                .then().statusCode(201)
+                .extract().path("id");
     }
 }

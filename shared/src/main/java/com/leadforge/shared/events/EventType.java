@@ -11,7 +11,19 @@ import java.util.Optional;
 public enum EventType {
 
     LEAD_CREATED("lead", "created", 1, Topics.LEAD_EVENTS),
+    LEAD_UPDATED("lead", "updated", 1, Topics.LEAD_EVENTS),
+    LEAD_STATUS_CHANGED("lead", "status_changed", 1, Topics.LEAD_EVENTS),
+    LEAD_QUALIFIED("lead", "qualified", 1, Topics.LEAD_EVENTS),
+    LEAD_DISQUALIFIED("lead", "disqualified", 1, Topics.LEAD_EVENTS),
+    LEAD_ASSIGNED("lead", "assigned", 1, Topics.LEAD_EVENTS),
+    LEAD_CONTACTED("lead", "contacted", 1, Topics.LEAD_EVENTS),
+    LEAD_MERGED("lead", "merged", 1, Topics.LEAD_EVENTS),
+    LEAD_DELETED("lead", "deleted", 1, Topics.LEAD_EVENTS),
+    LEAD_ERASED("lead", "erased", 1, Topics.LEAD_EVENTS),
     CAMPAIGN_CREATED("campaign", "created", 1, Topics.CAMPAIGN_EVENTS),
+    CAMPAIGN_UPDATED("campaign", "updated", 1, Topics.CAMPAIGN_EVENTS),
+    CAMPAIGN_STATUS_CHANGED("campaign", "status_changed", 1, Topics.CAMPAIGN_EVENTS),
+    CAMPAIGN_DELETED("campaign", "deleted", 1, Topics.CAMPAIGN_EVENTS),
     DATA_SOURCE_CREATED("data_source", "created", 1, Topics.SCRAPING_EVENTS);
 
     private final String aggregate;

@@ -1,0 +1,35 @@
+package com.leadforge.campaign.access;
+
+import java.util.Optional;
+
+import com.leadforge.shared.tenancy.Roles;
+import com.leadforge.shared.tenancy.TenantContext;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What part of the agency the caller may read. Everyone but a client reads every campaign of the agency; a caller
+ * whose only LeadForge role is {@code client} reads the campaigns granted to its token subject. A token holding
+ * client and a wider role gets the wider view (roles add up, they never restrict each other).
+ */
+@ApplicationScoped
+public class CallerScope {
+
+    private final SecurityIdentity identity;
+    private final TenantContext tenant;
+
+    public CallerScope(SecurityIdentity identity, TenantContext tenant) {
+        this.identity = identity;
+        this.tenant = tenant;
+    }
+
+    /** The subject whose grants limit what the caller reads, or empty when the caller reads the whole agency. */
+    public Optional<String> grantedSubjectOnly() {
+        if (identity.isAnonymous() || !identity.hasRole(Roles.CLIENT) || identity.hasRole(Roles.SUPER_ADMIN)
+                || identity.hasRole(Roles.AGENCY_ADMIN) || identity.hasRole(Roles.RESEARCHER)) {
+            return Optional.empty();
+        }
+        return Optional.of(tenant.actor());
+    }
+}

@@ -1,0 +1,12 @@
+package com.leadforge.shared.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Data of {@link EventType#CAMPAIGN_STATUS_CHANGED}. {@code reason} is {@code update} for a transition asked for
+ * through the API, or {@code force_delete} when deleting a campaign that still has leads archived it instead.
+ */
+public record CampaignStatusChangedEvent(UUID campaignId, String agencyId, String oldStatus, String newStatus,
+        String reason, String actor, Instant occurredAt) {
+}
