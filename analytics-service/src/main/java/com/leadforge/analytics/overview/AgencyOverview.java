@@ -38,6 +38,9 @@ public class AgencyOverview extends PanacheEntityBase {
     @Column(name = "campaigns_total")
     public long campaignsTotal;
 
+    @Column(name = "campaigns_active")
+    public long campaignsActive;
+
     @Column(name = "data_sources_total")
     public long dataSourcesTotal;
 

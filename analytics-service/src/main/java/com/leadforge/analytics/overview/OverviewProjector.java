@@ -6,6 +6,9 @@ import java.time.ZoneOffset;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
+import com.leadforge.shared.events.CampaignCreatedEvent;
+import com.leadforge.shared.events.CampaignDeletedEvent;
+import com.leadforge.shared.events.CampaignStatusChangedEvent;
 import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadCreatedEvent;
 import com.leadforge.shared.events.LeadSnapshot;
@@ -38,11 +41,14 @@ public class OverviewProjector {
     private final EntityManager entityManager;
     private final InboxGuard inbox;
     private final LeadStateProjection leadStates;
+    private final CampaignStateProjection campaignStates;
 
-    public OverviewProjector(EntityManager entityManager, InboxGuard inbox, LeadStateProjection leadStates) {
+    public OverviewProjector(EntityManager entityManager, InboxGuard inbox, LeadStateProjection leadStates,
+            CampaignStateProjection campaignStates) {
         this.entityManager = entityManager;
         this.inbox = inbox;
         this.leadStates = leadStates;
+        this.campaignStates = campaignStates;
     }
 
     /** Transient failures (database unavailable, lock timeouts) are retried; poison goes to the dead-letter topic. */
@@ -72,12 +78,33 @@ public class OverviewProjector {
                 increment(event.agencyId(), "leads_total");
                 countCreation(event.agencyId(), lead.createdAt());
             }
-            case CAMPAIGN_CREATED -> increment(event.agencyId(), "campaigns_total");
+            case CAMPAIGN_CREATED -> {
+                CampaignCreatedEvent created = event.data(CampaignCreatedEvent.class);
+                campaignStates.apply(event.agencyId(), requireId(event, created.campaignId()), created.status(), false,
+                        created.createdAt());
+            }
+            case CAMPAIGN_STATUS_CHANGED -> {
+                CampaignStatusChangedEvent changed = event.data(CampaignStatusChangedEvent.class);
+                campaignStates.apply(event.agencyId(), requireId(event, changed.campaignId()), changed.newStatus(),
+                        false, changed.occurredAt());
+            }
+            case CAMPAIGN_DELETED -> {
+                CampaignDeletedEvent deleted = event.data(CampaignDeletedEvent.class);
+                campaignStates.apply(event.agencyId(), requireId(event, deleted.campaignId()), deleted.status(), true,
+                        deleted.occurredAt());
+            }
             case DATA_SOURCE_CREATED -> increment(event.agencyId(), "data_sources_total");
             default -> {
                 // Event types this read model does not use.
             }
         }
+    }
+
+    private static java.util.UUID requireId(IncomingEvent event, java.util.UUID id) {
+        if (id == null) {
+            throw new PoisonEventException("Event " + event.id() + " names no aggregate");
+        }
+        return id;
     }
 
     private void applyLeadSnapshot(IncomingEvent event, EventType type, LeadEventData data) {

@@ -63,7 +63,8 @@ public class OverviewResource {
                 .getSingleResult();
         return new OverviewResponse(
                 new OverviewResponse.Overview(
-                        new OverviewResponse.Campaigns(counters.campaignsTotal, 0, counters.campaignsTotal),
+                        new OverviewResponse.Campaigns(counters.campaignsTotal, counters.campaignsActive,
+                                counters.campaignsTotal - counters.campaignsActive),
                         new OverviewResponse.Leads(counters.leadsTotal, counters.leadsQualified,
                                 counters.leadsContacted, counters.leadsResponded,
                                 ratio(counters.leadsConverted, counters.leadsTotal),

@@ -138,6 +138,50 @@ class OverviewConsumptionTest {
     }
 
     @Test
+    void campaignEventsKeepActiveAndTotalCampaignsExact() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        UUID running = UUID.randomUUID();
+        UUID stopped = UUID.randomUUID();
+        UUID removed = UUID.randomUUID();
+        Instant t0 = Instant.now().minusSeconds(60);
+        publishCampaign(agency, "created", running, Map.of("campaign_id", running, "agency_id", agency, "name", "r",
+                "status", "active", "created_at", t0));
+        publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
+                "status", "active", "created_at", t0));
+        // stopped: paused later; the pause arrives twice and before an older duplicate of the creation.
+        Map<String, Object> pause = Map.of("campaign_id", stopped, "agency_id", agency, "old_status", "active",
+                "new_status", "paused", "occurred_at", t0.plusSeconds(10));
+        publishCampaign(agency, "status_changed", stopped, pause);
+        publishCampaign(agency, "status_changed", stopped, pause);
+        publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
+                "status", "active", "created_at", t0));
+        publishCampaign(agency, "created", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
+                "status", "draft", "created_at", t0));
+        publishCampaign(agency, "deleted", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
+                "status", "draft", "occurred_at", t0.plusSeconds(20)));
+        producer.flush();
+
+        Await.until("campaign events applied", Duration.ofSeconds(30), () -> given().auth().oauth2(token(agency))
+                .get("/api/v1/analytics/overview").then().extract().<Integer>path("overview.campaigns.total") == 2);
+        var campaigns = given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(2, campaigns.getInt("overview.campaigns.total"));
+        assertEquals(1, campaigns.getInt("overview.campaigns.active"));
+        assertEquals(1, campaigns.getInt("overview.campaigns.inactive"));
+    }
+
+    private void publishCampaign(String agency, String action, UUID campaignId, Map<String, Object> data)
+            throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CAMPAIGN_EVENTS, campaignId.toString(),
+                EventJson.write(data));
+        record.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.TYPE, ("leadforge.campaign." + action + ".v1").getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.AGENCY_ID, agency.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+    }
+
+    @Test
     void overviewRejectsBadInputAndAnonymousCallers() {
         given().get("/api/v1/analytics/overview").then().statusCode(401);
         given().auth().oauth2(token(TestTokens.AGENCY_ACME)).get("/api/v1/analytics/overview?range=2w")

@@ -1,0 +1,85 @@
+package com.leadforge.analytics.overview;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * Keeps {@code campaign_state} and the agency's campaign counters in step: a newer state replaces the stored one and
+ * {@code campaigns_total}/{@code campaigns_active} move by the difference.
+ */
+@ApplicationScoped
+public class CampaignStateProjection {
+
+    private final EntityManager entityManager;
+
+    public CampaignStateProjection(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
+    /** timestamptz comes back as whichever JDBC/Hibernate type the driver prefers. */
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        throw new IllegalStateException("Unexpected timestamp type " + value.getClass().getName());
+    }
+
+    /** Returns false when the state is not newer than the stored one. */
+    @Transactional(TxType.MANDATORY)
+    public boolean apply(String agencyId, UUID campaignId, String status, boolean deleted, Instant changedAt) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> current = entityManager.createNativeQuery(
+                "select status, deleted, changed_at from campaign_state where campaign_id = :id for update")
+                .setParameter("id", campaignId)
+                .getResultList();
+        long totalBefore = 0;
+        long activeBefore = 0;
+        if (!current.isEmpty()) {
+            Object[] row = current.get(0);
+            Instant storedAt = toInstant(row[2]);
+            if (storedAt.isAfter(changedAt)) {
+                return false;
+            }
+            boolean wasDeleted = (Boolean) row[1];
+            totalBefore = wasDeleted ? 0 : 1;
+            activeBefore = !wasDeleted && "active".equals(row[0]) ? 1 : 0;
+        }
+        entityManager.createNativeQuery("""
+                insert into campaign_state (campaign_id, agency_id, status, deleted, changed_at)
+                values (:id, :agency, :status, :deleted, :changedAt)
+                on conflict (campaign_id) do update set status = excluded.status, deleted = excluded.deleted,
+                    changed_at = excluded.changed_at""")
+                .setParameter("id", campaignId)
+                .setParameter("agency", agencyId)
+                .setParameter("status", status)
+                .setParameter("deleted", deleted)
+                .setParameter("changedAt", changedAt)
+                .executeUpdate();
+        long totalAfter = deleted ? 0 : 1;
+        long activeAfter = !deleted && "active".equals(status) ? 1 : 0;
+        entityManager.createNativeQuery("""
+                insert into agency_overview (agency_id, campaigns_total, campaigns_active, updated_at)
+                values (:agency, :total, :active, now())
+                on conflict (agency_id) do update set
+                    campaigns_total = agency_overview.campaigns_total + excluded.campaigns_total,
+                    campaigns_active = agency_overview.campaigns_active + excluded.campaigns_active,
+                    updated_at = now()""")
+                .setParameter("agency", agencyId)
+                .setParameter("total", totalAfter - totalBefore)
+                .setParameter("active", activeAfter - activeBefore)
+                .executeUpdate();
+        return true;
+    }
+}
