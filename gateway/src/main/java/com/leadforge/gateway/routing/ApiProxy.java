@@ -1,14 +1,26 @@
 package com.leadforge.gateway.routing;
 
-import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.edge.BodySizeLimit;
+import com.leadforge.gateway.ratelimit.RateLimitGate;
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.shared.problem.ProblemType;
 import com.leadforge.shared.tenancy.Roles;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -22,9 +34,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Forwards {@code /api/v1/**} to the owning service after authenticating the token and applying
- * {@link AccessPolicy}. Bodies are streamed both ways (never buffered), so exports and server-sent events flow
- * through with constant memory.
+ * Forwards {@code /api/v1/**} to the owning service: authenticate the token, count the request against its rate
+ * limits ({@link RateLimitGate}), route ({@link RouteTable}), apply {@link AccessPolicy}, then exchange through the
+ * service's circuit breaker ({@link UpstreamGuards}) with per-route-class timeouts. Bodies are streamed both ways
+ * (never buffered), so exports and server-sent events flow through with constant memory; bodies without a
+ * Content-Length are counted against the body-size limit on the way. Every refusal is problem+json.
  */
 @ApplicationScoped
 public class ApiProxy {
@@ -36,16 +50,25 @@ public class ApiProxy {
     private final ProblemResponses problems;
     private final GatewayConfig config;
     private final HttpClient client;
+    private final RateLimitGate rateLimits;
+    private final UpstreamGuards guards;
+    private final Vertx vertx;
+    private final BodySizeLimit bodySizeLimit;
 
     public ApiProxy(RouteTable routes, AccessPolicy policy, ProblemResponses problems, GatewayConfig config,
-            Vertx vertx) {
+            Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit) {
         this.routes = routes;
         this.policy = policy;
         this.problems = problems;
         this.config = config;
+        this.vertx = vertx;
+        this.rateLimits = rateLimits;
+        this.guards = guards;
+        this.bodySizeLimit = bodySizeLimit;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setMaxPoolSize(config.maxConnectionsPerService())
+                .setMaxWaitQueueSize(config.maxWaitingRequestsPerService())
                 .setKeepAlive(true)
                 .setDecompressionSupported(false));
     }
@@ -58,30 +81,39 @@ public class ApiProxy {
         HttpServerRequest request = ctx.request();
         request.pause();
         String requestId = GatewayHeaders.requestId(request.getHeader(GatewayHeaders.REQUEST_ID));
+        Context context = ctx.vertx().getOrCreateContext();
+        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
+                identity -> rateLimits.admit(ctx, context, identity, requestId,
+                        () -> routeAuthenticated(ctx, context, identity, requestId)),
+                failure -> rateLimits.admit(ctx, context, null, requestId,
+                        () -> problems.send(ctx, ProblemType.UNAUTHORIZED, "A valid bearer token is required",
+                                requestId)));
+    }
+
+    private void routeAuthenticated(RoutingContext ctx, Context context, SecurityIdentity identity,
+            String requestId) {
+        HttpServerRequest request = ctx.request();
         var route = routes.resolve(request.path());
         if (route.isEmpty()) {
             problems.send(ctx, ProblemType.NOT_FOUND, "No API resource at this path", requestId);
             return;
         }
-        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                identity -> policy.check(identity, request.method(), request.getHeader(Roles.ACTING_AGENCY_HEADER))
-                        .ifPresentOrElse(
-                                refusal -> problems.send(ctx, refusal.type(), refusal.detail(), requestId),
-                                () -> forwardSafely(ctx, route.get(), requestId)),
-                failure -> problems.send(ctx, ProblemType.UNAUTHORIZED, "A valid bearer token is required",
-                        requestId));
+        policy.check(identity, request.method(), request.getHeader(Roles.ACTING_AGENCY_HEADER))
+                .ifPresentOrElse(
+                        refusal -> problems.send(ctx, refusal.type(), refusal.detail(), requestId),
+                        () -> forwardSafely(ctx, context, route.get(), requestId));
     }
 
-    private void forwardSafely(RoutingContext ctx, RouteTable.Route route, String requestId) {
+    private void forwardSafely(RoutingContext ctx, Context context, RouteTable.Route route, String requestId) {
         try {
-            forward(ctx, route, requestId);
+            forward(ctx, context, route, requestId);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not forward request %s", requestId);
             problems.send(ctx, ProblemType.INTERNAL, "The gateway could not forward the request", requestId);
         }
     }
 
-    private void forward(RoutingContext ctx, RouteTable.Route route, String requestId) {
+    private void forward(RoutingContext ctx, Context context, RouteTable.Route route, String requestId) {
         HttpServerRequest inbound = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         GatewayHeaders.copyRequestHeaders(inbound.headers(), headers);
@@ -90,18 +122,74 @@ public class ApiProxy {
                 .set("X-Forwarded-For", inbound.remoteAddress() == null ? "" : inbound.remoteAddress().hostAddress())
                 .set("X-Forwarded-Proto", inbound.scheme())
                 .set("X-Forwarded-Host", String.valueOf(inbound.authority()));
+        RouteClass routeClass = RouteClass.of(inbound.method(), inbound.path());
+        boolean longRunning = routeClass == RouteClass.BULK || routeClass == RouteClass.EXPORT;
+        Duration responseTimeout = longRunning ? config.longRunning().responseTimeout() : config.responseTimeout();
+        Duration idleTimeout = longRunning ? config.longRunning().idleTimeout() : config.idleTimeout();
         RequestOptions options = new RequestOptions()
                 .setMethod(inbound.method())
                 .setHost(route.baseUri().getHost())
                 .setPort(route.baseUri().getPort())
                 .setURI(inbound.uri())
-                .setIdleTimeout(config.idleTimeout().toMillis())
+                .setIdleTimeout(idleTimeout.toMillis())
                 .setHeaders(headers);
 
-        client.request(options)
-                .compose(upstream -> upstream.send(inbound))
-                .onSuccess(upstreamResponse -> relay(ctx, upstreamResponse, requestId))
-                .onFailure(failure -> upstreamFailed(ctx, route, failure, requestId));
+        guards.call(route.service(), inbound.method(), () -> onContext(context, () -> exchange(ctx, options,
+                responseTimeout)))
+                .whenComplete((upstreamResponse, failure) -> context.runOnContext(ignored -> {
+                    if (failure == null) {
+                        relay(ctx, upstreamResponse, requestId);
+                    } else {
+                        upstreamFailed(ctx, route, failure, requestId);
+                    }
+                }));
+    }
+
+    /**
+     * Connects, sends the streamed request and waits (at most {@code responseTimeout}) for the response head; the
+     * response body stays paused until {@link #relay} pipes it.
+     */
+    private Future<HttpClientResponse> exchange(RoutingContext routingContext, RequestOptions options,
+            Duration responseTimeout) {
+        HttpServerRequest inbound = routingContext.request();
+        return client.request(options).compose(upstream -> {
+            AtomicBoolean timedOut = new AtomicBoolean();
+            AtomicBoolean tooLarge = new AtomicBoolean();
+            long timer = vertx.setTimer(responseTimeout.toMillis(), id -> {
+                timedOut.set(true);
+                upstream.reset();
+            });
+            ReadStream<Buffer> body = inbound.getHeader("Content-Length") != null ? inbound
+                    : new LimitedBody(inbound, bodySizeLimit.maxBodyBytes(), () -> {
+                        tooLarge.set(true);
+                        upstream.reset();
+                        BodySizeLimit.dropBodyThenClose(routingContext);
+                    });
+            return upstream.send(body).transform(result -> {
+                vertx.cancelTimer(timer);
+                if (tooLarge.get()) {
+                    return Future.failedFuture(new LimitedBody.TooLargeException(bodySizeLimit.maxBodyBytes()));
+                }
+                if (result.succeeded()) {
+                    // Hold the body until the relay pipes it: the relay runs in a later event-loop turn.
+                    result.result().pause();
+                    return Future.succeededFuture(result.result());
+                }
+                return Future.failedFuture(timedOut.get()
+                        ? new TimeoutException("No response within " + responseTimeout)
+                        : result.cause());
+            });
+        });
+    }
+
+    /** Runs a Vert.x operation on the request's context even when a retry is scheduled from another thread. */
+    private static <T> CompletionStage<T> onContext(Context context, Supplier<Future<T>> operation) {
+        if (Vertx.currentContext() == context) {
+            return operation.get().toCompletionStage();
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(ignored -> operation.get().onComplete(promise));
+        return promise.future().toCompletionStage();
     }
 
     private void relay(RoutingContext ctx, HttpClientResponse upstreamResponse, String requestId) {
@@ -116,15 +204,29 @@ public class ApiProxy {
     }
 
     private void upstreamFailed(RoutingContext ctx, RouteTable.Route route, Throwable failure, String requestId) {
+        Throwable cause = UpstreamGuards.unwrap(failure);
+        if (UpstreamGuards.isBreakerOpen(cause)) {
+            long retryAfter = Math.max(1, config.resilience().breakerDelay().toSeconds());
+            ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+            problems.send(ctx, ProblemType.SERVICE_UNAVAILABLE, "The " + route.service()
+                    + " is temporarily unavailable after repeated failures; try again in " + retryAfter + " s",
+                    requestId);
+            return;
+        }
+        if (cause instanceof LimitedBody.TooLargeException) {
+            problems.send(ctx, ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than "
+                    + bodySizeLimit.maxBodyBytes() + " bytes", requestId);
+            return;
+        }
         ProblemType type;
-        if (failure instanceof ConnectException || failure.getCause() instanceof ConnectException) {
+        if (UpstreamGuards.isConnectFailure(cause) || cause.getClass().getSimpleName().contains("PoolTooBusy")) {
             type = ProblemType.SERVICE_UNAVAILABLE;
-        } else if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+        } else if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
             type = ProblemType.GATEWAY_TIMEOUT;
         } else {
             type = ProblemType.BAD_GATEWAY;
         }
-        LOG.warnf("Upstream %s failed for request %s: %s", route.service(), requestId, failure.toString());
+        LOG.warnf("Upstream %s failed for request %s: %s", route.service(), requestId, cause.toString());
         problems.send(ctx, type, "The " + route.service() + " did not answer; try again later", requestId);
     }
 }

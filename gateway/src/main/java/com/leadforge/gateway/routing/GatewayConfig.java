@@ -11,11 +11,24 @@ public interface GatewayConfig {
 
     Duration connectTimeout();
 
+    /** Time allowed for a service to start answering (status and headers) an ordinary request. */
     Duration responseTimeout();
 
+    /** Longest silence allowed while a request or response body is streaming. */
     Duration idleTimeout();
 
+    /** Bulk operations and exports: slower to start answering and streaming for longer. */
+    LongRunning longRunning();
+
     int maxConnectionsPerService();
+
+    /** Bound on each of the gateway's own requests to a service (readiness for /api/health, OpenAPI documents). */
+    Duration downstreamProbeTimeout();
+
+    /** The longest wait queue for a pooled connection to one service; beyond it requests fail at once (503). */
+    int maxWaitingRequestsPerService();
+
+    Resilience resilience();
 
     interface Services {
         String leads();
@@ -25,5 +38,27 @@ public interface GatewayConfig {
         String scraping();
 
         String analytics();
+    }
+
+    interface LongRunning {
+        Duration responseTimeout();
+
+        Duration idleTimeout();
+    }
+
+    interface Resilience {
+        /** Extra attempts for GET, HEAD and OPTIONS when the connection to the service cannot be made. */
+        int idempotentRetries();
+
+        Duration retryDelay();
+
+        /** The breaker of one service judges its last this-many requests... */
+        int breakerRequestVolume();
+
+        /** ...and opens when at least this share of them failed (connect failures, timeouts, resets). */
+        double breakerFailureRatio();
+
+        /** How long an open breaker answers 503 at once before letting a trial request through. */
+        Duration breakerDelay();
     }
 }

@@ -18,6 +18,11 @@ public class ProblemResponses {
         this.objectMapper = objectMapper;
     }
 
+    /** The request id of a request the proxy has not seen yet: the client's if well-formed, otherwise a new one. */
+    public static String requestIdOf(RoutingContext ctx) {
+        return GatewayHeaders.requestId(ctx.request().getHeader(GatewayHeaders.REQUEST_ID));
+    }
+
     public void send(RoutingContext ctx, ProblemType type, String detail, String requestId) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();

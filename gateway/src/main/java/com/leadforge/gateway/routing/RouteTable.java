@@ -9,6 +9,18 @@ import jakarta.inject.Singleton;
 /**
  * Which service owns which public path. Paths are forwarded unchanged: each service serves the same
  * {@code /api/v1/...} paths it is reached by, so a service's OpenAPI document is also the public one.
+ * <table>
+ * <caption>Route table</caption>
+ * <tr><th>prefix</th><th>service</th></tr>
+ * <tr><td>{@code /api/v1/leads/**}</td><td>lead-service</td></tr>
+ * <tr><td>{@code /api/v1/campaigns/**}</td><td>campaign-service</td></tr>
+ * <tr><td>{@code /api/v1/data-sources/**}, {@code /api/v1/jobs/**}</td><td>scraping-service</td></tr>
+ * <tr><td>{@code /api/v1/analytics/**}</td><td>analytics-service</td></tr>
+ * <tr><td>{@code /api/v1/notifications/**}</td><td>analytics-service: notifications are derived from the same
+ * events the analytics read models consume, so the analytics-service owns them rather than a service of their
+ * own.</td></tr>
+ * </table>
+ * Anything else under {@code /api/v1} is 404 problem+json.
  */
 @Singleton
 public class RouteTable {
@@ -29,7 +41,8 @@ public class RouteTable {
                 new Route("/api/v1/campaigns", "campaign-service", URI.create(services.campaigns())),
                 new Route("/api/v1/data-sources", "scraping-service", URI.create(services.scraping())),
                 new Route("/api/v1/jobs", "scraping-service", URI.create(services.scraping())),
-                new Route("/api/v1/analytics", "analytics-service", URI.create(services.analytics())));
+                new Route("/api/v1/analytics", "analytics-service", URI.create(services.analytics())),
+                new Route("/api/v1/notifications", "analytics-service", URI.create(services.analytics())));
     }
 
     public Optional<Route> resolve(String path) {

@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +18,14 @@ import com.leadforge.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 
 @QuarkusTest
 @QuarkusTestResource(UpstreamStub.class)
 class ApiProxyTest {
+
+    @Inject
+    RouteTable routes;
 
     static final String ACME = TestTokens.AGENCY_ACME;
     static final String BEACON = TestTokens.AGENCY_BEACON;
@@ -127,6 +134,26 @@ class ApiProxyTest {
                 .body("type", equalTo("https://leadforge.io/problems/service-unavailable"))
                 .body("detail", not(org.hamcrest.Matchers.containsString("Exception")))
                 .body("requestId", notNullValue());
+    }
+
+    @Test
+    void everyPublicResourceHasItsOwningService() {
+        Map.of("/api/v1/leads", "lead-service",
+                "/api/v1/leads/42/notes", "lead-service",
+                "/api/v1/campaigns/7", "campaign-service",
+                "/api/v1/data-sources", "scraping-service",
+                "/api/v1/jobs/9/runs", "scraping-service",
+                "/api/v1/analytics/overview", "analytics-service",
+                "/api/v1/notifications", "analytics-service",
+                "/api/v1/notifications/unread", "analytics-service")
+                .forEach((path, service) -> assertEquals(service, routes.resolve(path).orElseThrow().service(), path));
+        assertTrue(routes.resolve("/api/v1/leadsx").isEmpty());
+        assertTrue(routes.resolve("/api/v1/notification").isEmpty());
+        // Forwarded to the analytics-service, which is down in this test.
+        given().auth().oauth2(TestTokens.token(ACME, "client"))
+                .when().get("/api/v1/notifications")
+                .then().statusCode(503).contentType(PROBLEM_JSON)
+                .body("detail", org.hamcrest.Matchers.containsString("analytics-service"));
     }
 
     @Test

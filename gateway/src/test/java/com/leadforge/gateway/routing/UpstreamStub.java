@@ -14,12 +14,27 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A stand-in for the services behind the gateway: answers with what it received (method, path, headers, body size)
- * and streams {@code /api/v1/leads/export} in chunks. The analytics route points at a closed port, to see how the
- * gateway answers for a service that is down. The real services are exercised by the end-to-end test.
+ * and streams {@code /api/v1/leads/export} in chunks; never answers paths ending in {@code /slow}. The analytics route
+ * points at a closed port, to see how the gateway answers for a service that is down; the scraping route points at a
+ * port of its own on which tests start and stop a {@link SwitchableService}. The real services are exercised by the
+ * end-to-end test.
  */
 public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
 
     public static final int STREAMED_CHUNKS = 50;
+    /** What the lead and campaign services (both this stub) publish at /q/openapi. */
+    static final String OPENAPI_DOCUMENT = new JsonObject()
+            .put("openapi", "3.1.0")
+            .put("info", new JsonObject().put("title", "lead-service").put("version", "1"))
+            .put("paths", new JsonObject()
+                    .put("/api/v1/leads", new JsonObject().put("get", new JsonObject().put("tags",
+                            new io.vertx.core.json.JsonArray().add("Leads"))))
+                    .put("/q/health", new JsonObject().put("get", new JsonObject())))
+            .put("components", new JsonObject().put("schemas", new JsonObject()
+                    .put("Lead", new JsonObject().put("type", "object"))
+                    .put("Problem", new JsonObject().put("type", "object"))))
+            .put("tags", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "Leads")))
+            .encode();
     private Vertx vertx;
     private HttpServer server;
 
@@ -33,6 +48,17 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
                     response.write("row-" + i + "\n");
                 }
                 response.end();
+                return;
+            }
+            if (request.path().endsWith("/slow")) {
+                return;
+            }
+            if (request.path().equals("/q/health/ready")) {
+                request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\",\"checks\":[]}");
+                return;
+            }
+            if (request.path().equals("/q/openapi")) {
+                request.response().putHeader("Content-Type", "application/json").end(OPENAPI_DOCUMENT);
                 return;
             }
             request.body().onSuccess(body -> {
@@ -55,7 +81,7 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>(TestTokens.verifierConfig());
         config.put("leadforge.gateway.services.leads", base);
         config.put("leadforge.gateway.services.campaigns", base);
-        config.put("leadforge.gateway.services.scraping", base);
+        config.put("leadforge.gateway.services.scraping", "http://127.0.0.1:" + Ports.free());
         config.put("leadforge.gateway.services.analytics", "http://127.0.0.1:" + Ports.free());
         return config;
     }

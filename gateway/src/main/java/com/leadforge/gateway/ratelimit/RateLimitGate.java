@@ -1,0 +1,90 @@
+package com.leadforge.gateway.ratelimit;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import com.leadforge.gateway.routing.ProblemResponses;
+import com.leadforge.shared.problem.ProblemType;
+import com.leadforge.shared.tenancy.AgencyId;
+import com.leadforge.shared.tenancy.Roles;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
+
+/**
+ * Counts every {@code /api} request against its buckets, writes the rate-limit headers, and answers 429 (problem+json
+ * with {@code Retry-After}) when a bucket is empty. Authenticated requests count against their user ({@code sub}) and
+ * agency; anonymous or unauthenticated ones against the client address.
+ */
+@Singleton
+public class RateLimitGate {
+
+    private static final Logger LOG = Logger.getLogger(RateLimitGate.class);
+
+    private final RateLimiter limiter;
+    private final RateLimitConfig config;
+    private final ProblemResponses problems;
+
+    public RateLimitGate(RateLimiter limiter, RateLimitConfig config, ProblemResponses problems) {
+        this.limiter = limiter;
+        this.config = config;
+        this.problems = problems;
+    }
+
+    /**
+     * Runs {@code admitted} on {@code context} when the request is within its limits; otherwise answers 429. A failure
+     * of the limiter itself lets the request through (logged): rate limiting must not take the API down.
+     */
+    public void admit(RoutingContext ctx, Context context, SecurityIdentity identity, String requestId,
+            Runnable admitted) {
+        if (ctx.response().headWritten()) {
+            // Already answered (e.g. Quarkus's own 401 for an unverifiable token): nothing left to count or say.
+            return;
+        }
+        if (!config.enabled()) {
+            admitted.run();
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        RouteClass routeClass = RouteClass.of(request.method(), request.path());
+        RateLimiter.Subject subject = subjectOf(identity, request);
+        limiter.consume(subject, routeClass).whenComplete((decision, failure) -> context.runOnContext(ignored -> {
+            if (ctx.response().headWritten()) {
+                return;
+            }
+            if (failure != null) {
+                LOG.warnf("Rate limiter failed for request %s, letting it through: %s", requestId, failure.toString());
+                admitted.run();
+                return;
+            }
+            decision.writeHeaders(ctx.response().headers());
+            if (decision.allowed()) {
+                admitted.run();
+            } else {
+                problems.send(ctx, ProblemType.RATE_LIMITED, "Rate limit for " + routeClass.key()
+                        + " requests exceeded; retry after " + decision.retryAfterSeconds() + " s", requestId);
+            }
+        }));
+    }
+
+    static RateLimiter.Subject subjectOf(SecurityIdentity identity, HttpServerRequest request) {
+        if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token) {
+            String user = token.getSubject() != null ? token.getSubject() : token.getName();
+            String agency;
+            if (identity.hasRole(Roles.SUPER_ADMIN)) {
+                String acting = request.getHeader(Roles.ACTING_AGENCY_HEADER);
+                agency = AgencyId.isValid(acting) ? AgencyId.normalise(acting) : null;
+            } else {
+                Object claim = token.getClaim(Roles.AGENCY_CLAIM);
+                String value = claim == null ? null : claim.toString().replace("\"", "");
+                agency = AgencyId.isValid(value) ? AgencyId.normalise(value) : null;
+            }
+            return new RateLimiter.Subject("sub:" + user, agency);
+        }
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return new RateLimiter.Subject("address:" + address, null);
+    }
+}

@@ -1,0 +1,130 @@
+package com.leadforge.gateway.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+import com.leadforge.testsupport.Await;
+import com.leadforge.testsupport.TestTokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import jakarta.inject.Inject;
+
+@QuarkusTest
+@TestProfile(ResilienceTest.QuickBreakers.class)
+class ResilienceTest {
+
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    public static class QuickBreakers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "leadforge.gateway.resilience.breaker-request-volume", "4",
+                    "leadforge.gateway.resilience.breaker-failure-ratio", "0.5",
+                    "leadforge.gateway.resilience.breaker-delay", "5S",
+                    "leadforge.gateway.resilience.idempotent-retries", "2",
+                    "leadforge.gateway.resilience.retry-delay", "20MS",
+                    "leadforge.gateway.response-timeout", "1S");
+        }
+    }
+
+    static {
+        io.restassured.RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    UpstreamGuards guards;
+
+    private final String token = TestTokens.token(TestTokens.AGENCY_ACME, "researcher");
+
+    private Response get(String path) {
+        return given().auth().oauth2(token).when().get(path);
+    }
+
+    @Test
+    void aStoppedServiceOpensOnlyItsOwnBreakerWhichClosesWhenTheServiceIsBack() {
+        int port = URI.create(config.services().scraping()).getPort();
+        try (SwitchableService scraping = new SwitchableService(port).start()) {
+            get("/api/v1/jobs").then().statusCode(200);
+
+            scraping.stop();
+            get("/api/v1/jobs").then().statusCode(503).contentType(PROBLEM_JSON)
+                    .body("type", equalTo("https://leadforge.io/problems/service-unavailable"));
+            Await.until("the scraping-service breaker to open", Duration.ofSeconds(30),
+                    () -> get("/api/v1/jobs").then().extract().path("detail").toString()
+                            .contains("temporarily unavailable"));
+
+            scraping.start();
+            int received = scraping.requests();
+            get("/api/v1/data-sources").then().statusCode(503).contentType(PROBLEM_JSON)
+                    .header("Retry-After", matchesPattern("[1-9][0-9]*"))
+                    .body("detail", containsString("temporarily unavailable"));
+            assertEquals(received, scraping.requests(), "an open breaker must not forward");
+
+            // Another service's breaker stays closed.
+            get("/api/v1/leads").then().statusCode(200);
+
+            Await.until("the scraping-service breaker to close again", Duration.ofSeconds(30),
+                    () -> get("/api/v1/jobs").statusCode() == 200);
+            get("/api/v1/data-sources").then().statusCode(200).body("uri", equalTo("/api/v1/data-sources"));
+        }
+    }
+
+    @Test
+    void onlyIdempotentMethodsAreRetriedAndOnlyWhenTheConnectionFailed() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<CompletionStage<HttpClientResponse>> refusedOnce = () -> attempts.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new ConnectException("Connection refused"))
+                : CompletableFuture.completedFuture(null);
+
+        guards.call("analytics-service", HttpMethod.GET, refusedOnce).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(2, attempts.get(), "a GET whose connection failed is tried again");
+
+        attempts.set(0);
+        ExecutionException post = assertThrows(ExecutionException.class, () -> guards
+                .call("analytics-service", HttpMethod.POST, refusedOnce).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ConnectException.class, UpstreamGuards.unwrap(post));
+        assertEquals(1, attempts.get(), "a POST is never retried");
+
+        attempts.set(0);
+        assertThrows(ExecutionException.class, () -> guards.call("analytics-service", HttpMethod.GET, () -> {
+            attempts.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException("Connection reset mid-answer"));
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(1, attempts.get(), "a GET that reached the service is not retried");
+    }
+
+    @Test
+    void aServiceThatDoesNotAnswerInTimeIsAGatewayTimeout() {
+        get("/api/v1/leads/slow").then().statusCode(504).contentType(PROBLEM_JSON)
+                .body("type", equalTo("https://leadforge.io/problems/gateway-timeout"));
+    }
+}
