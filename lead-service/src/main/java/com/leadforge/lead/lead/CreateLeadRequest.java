@@ -16,12 +16,14 @@ public record CreateLeadRequest(
         @Pattern(regexp = "\\+?[0-9 ()./-]{5,32}", message = "must be a phone number") String phone,
         @Size(max = 200) String company,
         @Size(max = 200) String title,
-        @Pattern(regexp = "https?://([a-z]{2,3}\\.)?linkedin\\.com/.{1,400}", message = "must be a LinkedIn URL")
+        @Pattern(regexp = "(?i)https?://([a-z]{2,3}\\.)?linkedin\\.com/.{1,400}", message = "must be a LinkedIn URL")
         String linkedinUrl,
         @Size(max = 100) String source,
         UUID campaignId,
         LeadPriority priority,
-        @Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> metadata) {
+        @Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> metadata,
+        Boolean consentGiven,
+        Boolean doNotContact) {
 
     /** A lead nobody can ever reach is noise: require at least one way to identify the person. */
     @AssertTrue(message = "at least one of email, phone, linkedin_url or a name is required")

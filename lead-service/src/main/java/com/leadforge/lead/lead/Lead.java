@@ -90,6 +90,23 @@ public class Lead extends PanacheEntityBase {
     @Column(name = "deleted_at")
     public Instant deletedAt;
 
+    @Column(name = "consent_given", nullable = false)
+    public boolean consentGiven;
+
+    @Column(name = "consent_at")
+    public Instant consentAt;
+
+    @Column(name = "do_not_contact", nullable = false)
+    public boolean doNotContact;
+
+    /** Set when the lead was merged into another one (and soft-deleted). */
+    @Column(name = "merged_into_id")
+    public UUID mergedIntoId;
+
+    /** Set when the person's data was anonymised; the row stays for aggregates. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
+
     @Version
     public long version;
 }

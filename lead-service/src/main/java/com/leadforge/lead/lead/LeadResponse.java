@@ -9,13 +9,14 @@ public record LeadResponse(UUID id, String agencyId, UUID campaignId, String fir
         String phone, String company, String title, String linkedinUrl, String source, LeadStatus status,
         QualificationStatus qualificationStatus, String qualificationReason, LeadPriority priority, int score,
         Map<String, Object> metadata, String createdBy, String assignedTo, Instant lastContactedAt,
-        Instant lastRespondedAt, Instant qualifiedAt, Instant createdAt, Instant updatedAt) {
+        Instant lastRespondedAt, Instant qualifiedAt, boolean consentGiven, Instant consentAt, boolean doNotContact,
+        Instant erasedAt, Instant createdAt, Instant updatedAt) {
 
-    static LeadResponse of(Lead lead) {
+    public static LeadResponse of(Lead lead) {
         return new LeadResponse(lead.id, lead.agencyId, lead.campaignId, lead.firstName, lead.lastName, lead.email,
                 lead.phone, lead.company, lead.title, lead.linkedinUrl, lead.source, lead.status,
                 lead.qualificationStatus, lead.qualificationReason, lead.priority, lead.score, lead.metadata,
                 lead.createdBy, lead.assignedTo, lead.lastContactedAt, lead.lastRespondedAt, lead.qualifiedAt,
-                lead.createdAt, lead.updatedAt);
+                lead.consentGiven, lead.consentAt, lead.doNotContact, lead.erasedAt, lead.createdAt, lead.updatedAt);
     }
 }

@@ -1,0 +1,80 @@
+package com.leadforge.lead.campaign;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.eclipse.microprofile.faulttolerance.Retry;
+
+import com.leadforge.shared.events.CampaignCreatedEvent;
+import com.leadforge.shared.events.CampaignDeletedEvent;
+import com.leadforge.shared.events.CampaignStatusChangedEvent;
+import com.leadforge.shared.events.EventType;
+import com.leadforge.shared.inbox.InboxGuard;
+import com.leadforge.shared.inbox.IncomingEvent;
+import com.leadforge.shared.inbox.PoisonEventException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/** Applies campaign events to {@link CampaignReplica}, once each, newest state winning. */
+@ApplicationScoped
+public class CampaignReplicaProjector {
+
+    static final String CONSUMER = "lead.campaign-replica";
+
+    private final EntityManager entityManager;
+    private final InboxGuard inbox;
+
+    public CampaignReplicaProjector(EntityManager entityManager, InboxGuard inbox) {
+        this.entityManager = entityManager;
+        this.inbox = inbox;
+    }
+
+    @Retry(maxRetries = 5, delay = 200, jitter = 100, abortOn = PoisonEventException.class)
+    @Transactional
+    public void apply(IncomingEvent event) {
+        if (!inbox.firstDelivery(CONSUMER, event.id())) {
+            return;
+        }
+        EventType type = EventType.fromType(event.type()).orElse(null);
+        if (type == null) {
+            return;
+        }
+        switch (type) {
+            case CAMPAIGN_CREATED -> {
+                CampaignCreatedEvent created = event.data(CampaignCreatedEvent.class);
+                upsert(event, created.campaignId(), created.status(), false, created.createdAt());
+            }
+            case CAMPAIGN_STATUS_CHANGED -> {
+                CampaignStatusChangedEvent changed = event.data(CampaignStatusChangedEvent.class);
+                upsert(event, changed.campaignId(), changed.newStatus(), false, changed.occurredAt());
+            }
+            case CAMPAIGN_DELETED -> {
+                CampaignDeletedEvent deleted = event.data(CampaignDeletedEvent.class);
+                upsert(event, deleted.campaignId(), deleted.status(), true, deleted.occurredAt());
+            }
+            default -> {
+                // Other campaign events do not change what lead-service needs to know.
+            }
+        }
+    }
+
+    private void upsert(IncomingEvent event, UUID campaignId, String status, boolean deleted, Instant changedAt) {
+        if (campaignId == null || status == null || changedAt == null) {
+            throw new PoisonEventException("Campaign event " + event.id() + " lacks id, status or time");
+        }
+        entityManager.createNativeQuery("""
+                insert into campaign_replica (id, agency_id, status, deleted, changed_at)
+                values (:id, :agency, :status, :deleted, :changedAt)
+                on conflict (id) do update set status = excluded.status, deleted = excluded.deleted,
+                    changed_at = excluded.changed_at
+                where campaign_replica.changed_at <= excluded.changed_at""")
+                .setParameter("id", campaignId)
+                .setParameter("agency", event.agencyId())
+                .setParameter("status", status)
+                .setParameter("deleted", deleted)
+                .setParameter("changedAt", changedAt)
+                .executeUpdate();
+    }
+}

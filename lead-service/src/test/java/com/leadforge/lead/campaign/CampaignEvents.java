@@ -1,0 +1,88 @@
+package com.leadforge.lead.campaign;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.leadforge.shared.events.CloudEventHeaders;
+import com.leadforge.shared.events.EventJson;
+import com.leadforge.shared.events.Topics;
+import com.leadforge.shared.tenancy.TenantContext;
+import com.leadforge.testsupport.Await;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Publishes campaign events to the real broker exactly as campaign-service's outbox would, and waits until
+ * lead-service's replica reflects them.
+ */
+public final class CampaignEvents {
+
+    /** A new campaign of {@code agencyId} in {@code status}, known to lead-service when this returns. */
+    public static UUID created(String agencyId, String status) {
+        UUID id = UUID.randomUUID();
+        publish(agencyId, id, "created", Map.of("campaign_id", id, "agency_id", agencyId, "name", "c-" + id,
+                "status", status, "created_at", Instant.now()));
+        awaitReplica(agencyId, id, status, false);
+        return id;
+    }
+
+    public static void statusChanged(String agencyId, UUID id, String from, String to) {
+        publish(agencyId, id, "status_changed", Map.of("campaign_id", id, "agency_id", agencyId, "old_status", from,
+                "new_status", to, "occurred_at", Instant.now()));
+        awaitReplica(agencyId, id, to, false);
+    }
+
+    public static void deleted(String agencyId, UUID id, String lastStatus) {
+        publish(agencyId, id, "deleted", Map.of("campaign_id", id, "agency_id", agencyId, "name", "c-" + id,
+                "status", lastStatus, "occurred_at", Instant.now()));
+        awaitReplica(agencyId, id, lastStatus, true);
+    }
+
+    private static void publish(String agencyId, UUID campaignId, String action, Map<String, Object> data) {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CAMPAIGN_EVENTS,
+                    campaignId.toString(), EventJson.write(data));
+            record.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.TYPE,
+                    ("leadforge.campaign." + action + ".v1").getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.SOURCE, "/leadforge/campaign-service".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.AGENCY_ID, agencyId.getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not publish a campaign event", e);
+        }
+    }
+
+    private static void awaitReplica(String agencyId, UUID id, String status, boolean deleted) {
+        Await.until("campaign " + id + " replicated as " + status, Duration.ofSeconds(30), () -> {
+            var requestContext = Arc.container().requestContext();
+            requestContext.activate();
+            try {
+                Arc.container().instance(TenantContext.class).get().enter(agencyId, "test");
+                return QuarkusTransaction.requiringNew().call(() -> CampaignReplica.<CampaignReplica>find("id", id)
+                        .firstResultOptional()
+                        .map(campaign -> campaign.status.equals(status) && campaign.deleted == deleted)
+                        .orElse(false));
+            } finally {
+                requestContext.terminate();
+            }
+        });
+    }
+
+    private CampaignEvents() {
+    }
+}

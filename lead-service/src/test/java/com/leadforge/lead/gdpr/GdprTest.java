@@ -1,0 +1,89 @@
+package com.leadforge.lead.gdpr;
+
+import static com.leadforge.lead.LeadApi.*;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.leadforge.shared.events.Topics;
+import com.leadforge.testsupport.RealInfrastructure;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
+        @ResourceArg(name = "database", value = "leads"),
+        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+class GdprTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void exportHoldsEverythingAndErasureAnonymisesIrreversibly() {
+        String u = unique();
+        String id = create("""
+                {"first_name":"Erin","last_name":"Erase","email":"erin.%s@example.com","company":"Private Co",
+                 "source":"gdpr","metadata":{"hobby":"sailing"},"consent_given":true}""".formatted(u));
+        researcher().contentType(ContentType.JSON).body("{\"type\":\"address\",\"value\":\"1 Secret Lane\"}")
+                .post("/api/v1/leads/" + id + "/contact-points").then().statusCode(201);
+        researcher().contentType(ContentType.JSON).body("{\"qualification_status\":\"qualified\"}")
+                .post("/api/v1/leads/" + id + "/qualify").then().statusCode(200);
+
+        researcher().get("/api/v1/leads/" + id + "/gdpr-export").then().statusCode(403).contentType(PROBLEM_JSON);
+        admin().get("/api/v1/leads/" + id + "/gdpr-export").then().statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString("gdpr"))
+                .body("lead.email", equalTo("erin." + u + "@example.com"))
+                .body("lead.consent_given", equalTo(true))
+                .body("lead.metadata.hobby", equalTo("sailing"))
+                .body("contact_points.value", hasItem("1 Secret Lane"))
+                .body("activities.action", hasItem("created"))
+                .body("activities.action", hasItem("qualified"))
+                .body("exported_at", notNullValue());
+
+        researcher().post("/api/v1/leads/" + id + "/erase").then().statusCode(403);
+        admin().post("/api/v1/leads/" + id + "/erase").then().statusCode(200)
+                .body("first_name", nullValue())
+                .body("email", nullValue())
+                .body("company", nullValue())
+                .body("metadata.size()", equalTo(0))
+                .body("erased_at", notNullValue())
+                .body("status", equalTo("qualified"))
+                .body("qualification_status", equalTo("qualified"))
+                .body("source", equalTo("gdpr"));
+        admin().post("/api/v1/leads/" + id + "/erase").then().statusCode(409).contentType(PROBLEM_JSON);
+
+        String after = admin().get("/api/v1/leads/" + id + "/gdpr-export").then().statusCode(200)
+                .body("contact_points", empty())
+                .body("activities.action", hasItem("erased"))
+                .extract().asString();
+        assertFalse(after.contains("erin"), after);
+        assertFalse(after.contains("Secret"), after);
+        assertFalse(after.contains("sailing"), after);
+        client().get("/api/v1/leads?search=erin." + u).then().body("data", hasSize(0));
+        client().get("/api/v1/leads?source=gdpr").then().body("data.id", hasItem(id));
+
+        JsonPath erased = awaitEvent(bootstrap, id, "leadforge.lead.erased.v1");
+        assertEquals(ACME, erased.getString("agency_id"));
+        assertEquals(id, erased.getString("lead_id"));
+        admin().post("/api/v1/leads/" + UUID.randomUUID() + "/erase").then().statusCode(404);
+        // The person's e-mail is free again: nothing held matches it any more.
+        create("{\"email\":\"erin.%s@example.com\"}".formatted(u));
+        client().get("/api/v1/leads?source=gdpr").then().body("data.email", not(hasItem("erin." + u + "@example.com")));
+    }
+}
