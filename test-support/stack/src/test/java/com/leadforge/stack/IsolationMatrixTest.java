@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import com.leadforge.testsupport.ForgedTokens;
+
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -126,7 +128,9 @@ class IsolationMatrixTest {
             return "server error " + status;
         }
         if (targetsAcme && status != 403 && status != 404) {
-            return "expected 403 or 404, got " + status + " " + abbreviate(body);
+            String errors = response.contentType().startsWith("application/problem+json")
+                    ? String.valueOf(response.jsonPath().getList("errors")) : abbreviate(body);
+            return "expected 403 or 404, got " + status + " " + errors + " for body " + request;
         }
         return null;
     }
@@ -194,6 +198,10 @@ class IsolationMatrixTest {
         String lower = name.toLowerCase(Locale.ROOT);
         switch (type) {
             case "string":
+                String choice = firstAlternative(schema.path("pattern").asText(""));
+                if (choice != null) {
+                    return nodes.textNode(choice);
+                }
                 if (format.equals("uuid")) {
                     return nodes.textNode(acmeIdFor(lower));
                 }
@@ -203,7 +211,7 @@ class IsolationMatrixTest {
                 if (format.equals("date-time")) {
                     return nodes.textNode(OffsetDateTime.now().toString());
                 }
-                if (lower.contains("email")) {
+                if (lower.contains("email") || lower.equals("value")) {
                     return nodes.textNode("isolation-" + UUID.randomUUID().toString().substring(0, 8) + "@beacon.test");
                 }
                 if (lower.contains("linkedin")) {
@@ -243,6 +251,19 @@ class IsolationMatrixTest {
         }
     }
 
+    /**
+     * {@code phone|email|...} (an enumeration written as a pattern) gives {@code email} when offered (so that a
+     * sibling {@code value} can be an e-mail address), else its first word; other patterns give none.
+     */
+    private static String firstAlternative(String pattern) {
+        String bare = pattern.replaceAll("^\\^?\\(?|\\)?\\$?$", "");
+        if (!bare.matches("[a-z_]+(\\|[a-z_]+)+")) {
+            return null;
+        }
+        List<String> words = List.of(bare.split("\\|"));
+        return words.contains("email") ? "email" : words.get(0);
+    }
+
     /** An id-valued field gets Acme's id of the matching collection (lead_ids, campaign_id ...), else a random one. */
     private String acmeIdFor(String fieldName) {
         for (Map.Entry<String, String> owned : acmeIds.entrySet()) {
@@ -269,9 +290,21 @@ class IsolationMatrixTest {
         String dataSourceId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"name\":\"" + dataSourceName + "\",\"type\":\"csv\"}")
                 .when().post("/api/v1/data-sources").then().statusCode(201).extract().path("id");
+        // Acme shares its campaign with its client: the grant endpoints then have a real grant to aim at.
+        String acmeClient = String.valueOf(ForgedTokens.claims(KeycloakTokens.of(stack, "client-acme")).get("sub"));
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().put("/api/v1/campaigns/" + campaignId + "/clients/" + acmeClient)
+                .then().statusCode(201);
         acmeIds.put("leads", leadId);
         acmeIds.put("campaigns", campaignId);
         acmeIds.put("data-sources", dataSourceId);
+        acmeIds.put("userId", acmeClient);
+        String pointEmail = "acme-point-" + unique + "@acme.test";
+        String pointId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"type\":\"email\",\"value\":\"" + pointEmail + "\",\"is_primary\":false}")
+                .when().post("/api/v1/leads/" + leadId + "/contact-points").then().statusCode(201).extract().path("id");
+        acmeIds.put("pointId", pointId);
+        acmeMarkers.addAll(List.of(pointId, pointEmail));
         acmeMarkers.addAll(List.of(leadId, campaignId, dataSourceId, email, "Secret" + unique, campaignName,
                 dataSourceName));
     }
@@ -282,6 +315,12 @@ class IsolationMatrixTest {
         Map<String, String> state = new LinkedHashMap<>();
         state.put("lead", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
                 .when().get("/api/v1/leads/" + acmeIds.get("leads")).then().statusCode(200).extract().asString());
+        state.put("contact points", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/leads/" + acmeIds.get("leads") + "/contact-points").then().statusCode(200)
+                .extract().asString());
+        state.put("lead activity", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/leads/" + acmeIds.get("leads") + "/activity").then().statusCode(200)
+                .extract().asString());
         state.put("campaign", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
                 .when().get("/api/v1/campaigns/" + acmeIds.get("campaigns")).then().statusCode(200).extract().asString());
         state.put("data source", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
