@@ -7,16 +7,12 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
-import com.leadforge.gateway.edge.ProblemFallbacks;
-import com.leadforge.gateway.ratelimit.RateLimitGate;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.gateway.routing.RouteTable;
 import com.leadforge.shared.problem.ProblemType;
 import com.leadforge.shared.tenancy.Roles;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,31 +34,19 @@ public class GatewayHealth {
 
     private final RouteTable routes;
     private final DownstreamClient downstream;
-    private final RateLimitGate rateLimits;
+    private final GetEndpoints endpoints;
     private final ProblemResponses problems;
 
-    public GatewayHealth(RouteTable routes, DownstreamClient downstream, RateLimitGate rateLimits,
+    public GatewayHealth(RouteTable routes, DownstreamClient downstream, GetEndpoints endpoints,
             ProblemResponses problems) {
         this.routes = routes;
         this.downstream = downstream;
-        this.rateLimits = rateLimits;
+        this.endpoints = endpoints;
         this.problems = problems;
     }
 
     void register(@Observes Router router) {
-        router.route("/api/health").handler(ctx -> {
-            if (!ProblemFallbacks.refuseUnlessGet(ctx, problems)) {
-                handle(ctx);
-            }
-        });
-    }
-
-    void handle(RoutingContext ctx) {
-        String requestId = ProblemResponses.requestIdOf(ctx);
-        Context context = ctx.vertx().getOrCreateContext();
-        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                identity -> rateLimits.admit(ctx, context, identity, requestId, () -> respond(ctx, identity, requestId)),
-                failure -> rateLimits.admit(ctx, context, null, requestId, () -> respond(ctx, null, requestId)));
+        endpoints.serve(router, "/api/health", (ctx, identity, requestId) -> respond(ctx, identity, requestId));
     }
 
     private void respond(RoutingContext ctx, SecurityIdentity identity, String requestId) {
