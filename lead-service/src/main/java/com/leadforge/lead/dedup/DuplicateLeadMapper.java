@@ -34,6 +34,11 @@ public class DuplicateLeadMapper {
         if (requestId != null) {
             body.put("requestId", requestId);
         }
+        if (e.existingLeadId() == null) {
+            // Lost a race with a concurrent request for the same person: the other lead is not visible yet.
+            body.put("errors", List.of(new Problem.FieldError(e.field(), "matches another lead")));
+            return Response.status(409).type(Problem.MEDIA_TYPE).entity(body).build();
+        }
         body.put("errors", List.of(new Problem.FieldError(e.field(), "matches lead " + e.existingLeadId())));
         body.put("existing_lead_id", e.existingLeadId().toString());
         body.put("existing_lead", link);

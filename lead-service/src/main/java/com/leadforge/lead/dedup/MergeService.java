@@ -70,15 +70,20 @@ public class MergeService {
         int pointsMoved = 0;
         int activitiesMoved = 0;
         for (Lead source : sources) {
-            LeadService.fillMissing(survivor, source);
-            pointsMoved += moveContactPoints(source.id, survivor.id, now);
-            activitiesMoved += LeadActivity.update("leadId = ?1 where leadId = ?2", survivor.id, source.id);
             source.deletedAt = now;
             source.mergedIntoId = survivor.id;
             source.updatedAt = now;
+        }
+        // The sources leave the live set before the survivor takes over their identifiers: a live lead's e-mail,
+        // phone and LinkedIn URL are unique (V5), so the survivor may not hold one while a source still does.
+        IdentityConstraints.flush();
+        for (Lead source : sources) {
+            LeadService.fillMissing(survivor, source);
+            pointsMoved += moveContactPoints(source.id, survivor.id, now);
+            activitiesMoved += LeadActivity.update("leadId = ?1 where leadId = ?2", survivor.id, source.id);
             activity.record(source.id, "merged_into", Map.of("merged_into_id", survivor.id.toString()), now);
         }
-        Lead.getEntityManager().flush(); // sources' versions bumped: their snapshots carry the committed version
+        IdentityConstraints.flush(); // sources' versions bumped: their snapshots carry the committed version
         for (Lead source : sources) {
             outbox.append(EventType.LEAD_DELETED, source.agencyId, source.id, tenant.actor(),
                     new LeadDeletedEvent(source.id, source.agencyId, source.campaignId, source.status.code(),

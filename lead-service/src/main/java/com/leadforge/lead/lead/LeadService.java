@@ -14,6 +14,7 @@ import com.leadforge.lead.campaign.CampaignGuard;
 import com.leadforge.lead.contact.ContactPoint;
 import com.leadforge.lead.dedup.DuplicateFinder;
 import com.leadforge.lead.dedup.DuplicateLeadException;
+import com.leadforge.lead.dedup.IdentityConstraints;
 import com.leadforge.lead.normalise.ContactNormaliser;
 import com.leadforge.lead.score.LeadScorer;
 import com.leadforge.shared.events.EventType;
@@ -105,7 +106,7 @@ public class LeadService {
         lead.score = scorer.score(lead, 0);
         lead.persist();
         activity.record(lead.id, "created", LeadState.diff(Map.of(), LeadState.of(lead)), now);
-        Lead.getEntityManager().flush();
+        IdentityConstraints.flush();
         outbox.append(EventType.LEAD_CREATED, agencyId, lead.id, tenant.actor(),
                 new LeadCreatedEvent(lead.id, agencyId, lead.campaignId, lead.status.code(),
                         lead.qualificationStatus.code(), lead.source, tenant.actor(), now, snapshot(lead)));
@@ -383,7 +384,7 @@ public class LeadService {
             return Map.of();
         }
         // Flushing bumps the lead's @Version now, so the snapshot in the events carries the version being committed.
-        Lead.getEntityManager().flush();
+        IdentityConstraints.flush();
         publish(change);
         return change.diff();
     }
