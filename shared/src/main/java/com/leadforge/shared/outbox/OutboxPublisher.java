@@ -2,74 +2,115 @@ package com.leadforge.shared.outbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 
 import com.leadforge.shared.events.CloudEventHeaders;
+import com.leadforge.shared.kafka.KafkaClients;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Sends outbox rows to Kafka as binary-mode CloudEvents and reports how many, in order, the broker acknowledged.
- * The producer is idempotent with acks=all, so a retried send inside the producer never duplicates a record.
+ * Sends outbox rows to Kafka as binary-mode CloudEvents and reports, row by row, which the broker acknowledged. The
+ * producer is idempotent with acks=all, so a retried send inside the producer never duplicates a record. A failure is
+ * told apart as the row's own fault (too large, its topic missing while the broker answers) or the broker's (nothing
+ * can be published now), so that only the former counts towards parking the row.
  */
 @ApplicationScoped
 public class OutboxPublisher {
 
-    public record Result(int publishedCount, Throwable failure) {
+    /** Per row: null when acknowledged, else why not. */
+    public record Result(List<Throwable> failures, boolean brokerUnavailable) {
+
+        public boolean published(int index) {
+            return failures.get(index) == null;
+        }
     }
 
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final String source;
+    private final String clientId;
     private final long sendTimeoutMillis;
     private volatile KafkaProducer<String, String> producer;
 
-    public OutboxPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public OutboxPublisher(KafkaClients clients,
             @ConfigProperty(name = "quarkus.application.name") String applicationName,
             @ConfigProperty(name = "leadforge.outbox.send-timeout", defaultValue = "10000") long sendTimeoutMillis) {
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
         this.source = "/leadforge/" + applicationName;
+        this.clientId = applicationName + "-outbox";
         this.sendTimeoutMillis = sendTimeoutMillis;
     }
 
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5,
-            delayUnit = java.time.temporal.ChronoUnit.SECONDS)
     public Result publish(List<OutboxEvent> events) {
         KafkaProducer<String, String> kafka = producer();
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        List<Throwable> failures = new ArrayList<>(events.size());
+        Map<String, RuntimeException> unsendableTopics = new java.util.HashMap<>();
         for (OutboxEvent event : events) {
-            acks.add(kafka.send(toRecord(event)));
-        }
-        kafka.flush();
-        for (int i = 0; i < acks.size(); i++) {
+            RuntimeException topicFailure = unsendableTopics.get(event.topic);
+            if (topicFailure != null) {
+                // Its topic's metadata did not come for an earlier row: do not block max.block.ms once per row.
+                acks.add(java.util.concurrent.CompletableFuture.failedFuture(topicFailure));
+                continue;
+            }
             try {
-                acks.get(i).get(sendTimeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Result(i, e);
-            } catch (ExecutionException | TimeoutException e) {
-                return new Result(i, e.getCause() != null ? e.getCause() : e);
+                acks.add(kafka.send(toRecord(event)));
+            } catch (RuntimeException e) {
+                unsendableTopics.put(event.topic, e);
+                acks.add(java.util.concurrent.CompletableFuture.failedFuture(e));
             }
         }
-        return new Result(acks.size(), null);
+        kafka.flush();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sendTimeoutMillis);
+        boolean anyPublished = false;
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                failures.add(null);
+                anyPublished = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(e);
+            } catch (ExecutionException e) {
+                failures.add(e.getCause() != null ? e.getCause() : e);
+            } catch (TimeoutException e) {
+                failures.add(e);
+            }
+        }
+        boolean brokerUnavailable = !anyPublished && failures.stream().noneMatch(f -> f instanceof RecordTooLargeException)
+                && !brokerAnswers(events);
+        return new Result(failures, brokerUnavailable);
+    }
+
+    /** Whether the broker answers at all (then a failed row is its own fault); bounded by a few seconds. */
+    private boolean brokerAnswers(List<OutboxEvent> events) {
+        try (Admin admin = clients.admin(clientId + "-probe", Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     ProducerRecord<String, String> toRecord(OutboxEvent event) {
@@ -92,7 +133,15 @@ public class OutboxPublisher {
         if (current == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = createProducer();
+                    producer = clients.producer(clientId, Map.of(
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5",
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(sendTimeoutMillis, 5000)),
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(sendTimeoutMillis, 5000)),
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(Math.min(sendTimeoutMillis, 5000)),
+                            // The relay flushes each batch itself: no reason to hold records back.
+                            ProducerConfig.LINGER_MS_CONFIG, "0"));
                 }
                 current = producer;
             }
@@ -100,26 +149,10 @@ public class OutboxPublisher {
         return current;
     }
 
-    private KafkaProducer<String, String> createProducer() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, source.substring(source.lastIndexOf('/') + 1) + "-outbox");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(sendTimeoutMillis, 5000)));
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(sendTimeoutMillis, 5000)));
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(sendTimeoutMillis));
-        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(config);
-    }
-
     @PreDestroy
     void close() {
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 }
