@@ -41,7 +41,8 @@ public class ConnectionPoolLiveness implements HealthCheck {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile Instant lastPoolSuccess = Instant.now();
+    /** Since when the pool has failed to serve a working connection; null while it serves them. */
+    private volatile Instant failingSince;
     private Future<?> inFlight;
 
     public ConnectionPoolLiveness(DataSource pool,
@@ -58,37 +59,49 @@ public class ConnectionPoolLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        startProbe();
-        Duration sinceSuccess = Duration.between(lastPoolSuccess, Instant.now());
-        if (sinceSuccess.compareTo(wedgedAfter) < 0) {
+        probe();
+        Instant since = failingSince;
+        Duration failing = since == null ? Duration.ZERO : Duration.between(since, Instant.now());
+        if (failing.compareTo(wedgedAfter) < 0) {
             return HealthCheckResponse.named("connection-pool").up().build();
         }
         boolean databaseReachable = databaseAcceptsDirectConnection();
         return HealthCheckResponse.named("connection-pool")
-                .withData("seconds since the pool last served a working connection", sinceSuccess.toSeconds())
+                .withData("seconds the pool has not served a working connection", failing.toSeconds())
                 .withData("database reachable directly", databaseReachable)
                 .status(!databaseReachable)
                 .build();
     }
 
-    /** A probe that finds a working connection moves {@link #lastPoolSuccess}; a hanging one is simply not repeated. */
-    private synchronized void startProbe() {
-        if (inFlight != null && !inFlight.isDone()) {
-            return;
-        }
-        inFlight = prober.submit(() -> {
-            try (Connection connection = pool.getConnection()) {
-                if (connection.isValid(5)) {
-                    lastPoolSuccess = Instant.now();
+    /**
+     * Asks the pool for a working connection, waiting at most half a second for the answer; a probe still hanging is
+     * left to finish on its own and not repeated meanwhile. Success clears {@link #failingSince}, anything else starts
+     * it.
+     */
+    private synchronized void probe() {
+        if (inFlight == null || inFlight.isDone()) {
+            inFlight = prober.submit(() -> {
+                try (Connection connection = pool.getConnection()) {
+                    if (connection.isValid(5)) {
+                        failingSince = null;
+                        return;
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    // Not working: counted below.
                 }
-            } catch (SQLException | RuntimeException e) {
-                // Not working: lastPoolSuccess stays where it was.
-            }
-        });
+                markFailing();
+            });
+        }
         try {
             inFlight.get(500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            // Still running or failed: judged by lastPoolSuccess, never by how long this probe takes.
+            markFailing(); // still waiting for the pool: that is not serving either
+        }
+    }
+
+    private void markFailing() {
+        if (failingSince == null) {
+            failingSince = Instant.now();
         }
     }
 

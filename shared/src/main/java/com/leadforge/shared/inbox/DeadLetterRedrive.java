@@ -45,7 +45,9 @@ public class DeadLetterRedrive {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterRedrive.class);
 
+    /** snake_case whatever the service's REST naming (operators' tooling reads it from every service alike). */
     @RegisterForReflection
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Result(String consumer, String deadLetterTopic, int examined, int applied, int alreadyApplied,
             int stillFailing, int otherConsumers) {
     }

@@ -85,10 +85,10 @@ public class OutboxRelay {
         this.enabled = enabled;
         this.published = registry.counter("leadforge.outbox.published");
         this.failures = registry.counter("leadforge.outbox.publish.failures");
-        this.parked = registry.counter("leadforge.outbox.parked.total");
+        this.parked = registry.counter("leadforge.outbox.parkings");
         registry.gauge("leadforge.outbox.backlog", backlog);
         registry.gauge("leadforge.outbox.oldest.unpublished.age.seconds", oldestAgeSeconds);
-        registry.gauge("leadforge.outbox.parked", parkedRows);
+        registry.gauge("leadforge.outbox.parked.rows", parkedRows);
     }
 
     void start(@Observes StartupEvent event) {
