@@ -5,8 +5,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +41,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class OutboxPublisher {
 
-    /** Per row: null when acknowledged, else why not. */
-    public record Result(List<Throwable> failures, boolean brokerUnavailable) {
+    /** Per row: acknowledged, refused (with why) or skipped (an earlier row of its aggregate was refused). */
+    public record Result(List<Throwable> failures, List<Boolean> skipped, boolean brokerUnavailable) {
 
         public boolean published(int index) {
-            return failures.get(index) == null;
+            return failures.get(index) == null && !skipped.get(index);
+        }
+
+        public boolean skipped(int index) {
+            return skipped.get(index);
         }
     }
 
@@ -49,40 +57,67 @@ public class OutboxPublisher {
     private final String source;
     private final String clientId;
     private final long sendTimeoutMillis;
+    private final int maxRequestSize;
     private volatile KafkaProducer<String, String> producer;
 
     public OutboxPublisher(KafkaClients clients,
             @ConfigProperty(name = "quarkus.application.name") String applicationName,
-            @ConfigProperty(name = "leadforge.outbox.send-timeout", defaultValue = "10000") long sendTimeoutMillis) {
+            @ConfigProperty(name = "leadforge.outbox.send-timeout", defaultValue = "10000") long sendTimeoutMillis,
+            @ConfigProperty(name = "kafka.max.request.size", defaultValue = "1048576") int maxRequestSize) {
         this.clients = clients;
         this.source = "/leadforge/" + applicationName;
         this.clientId = applicationName + "-outbox";
         this.sendTimeoutMillis = sendTimeoutMillis;
+        this.maxRequestSize = maxRequestSize;
     }
 
+    /**
+     * Sends {@code events} (in outbox order) and waits for the acknowledgements. A row whose topic is unknown to the
+     * broker or which is too large is refused before anything is sent for it, and the later rows of its aggregate in
+     * this batch are skipped, so an aggregate's events never overtake one another.
+     */
     public Result publish(List<OutboxEvent> events) {
         KafkaProducer<String, String> kafka = producer();
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-        List<Throwable> failures = new ArrayList<>(events.size());
-        Map<String, RuntimeException> unsendableTopics = new java.util.HashMap<>();
+        List<Boolean> skipped = new ArrayList<>(events.size());
+        Map<String, RuntimeException> topicFailures = new HashMap<>();
+        Set<String> refusedAggregates = new HashSet<>();
         for (OutboxEvent event : events) {
-            RuntimeException topicFailure = unsendableTopics.get(event.topic);
-            if (topicFailure != null) {
-                // Its topic's metadata did not come for an earlier row: do not block max.block.ms once per row.
-                acks.add(java.util.concurrent.CompletableFuture.failedFuture(topicFailure));
+            String aggregate = event.aggregateType + '/' + event.aggregateId;
+            if (refusedAggregates.contains(aggregate)) {
+                acks.add(null);
+                skipped.add(true);
+                continue;
+            }
+            skipped.add(false);
+            RuntimeException refusal = topicFailures.computeIfAbsent(event.topic, topic -> topicProblem(kafka, topic));
+            ProducerRecord<String, String> record = toRecord(event);
+            if (refusal == null && estimatedSize(record) > maxRequestSize) {
+                refusal = new RecordTooLargeException("Event of about " + estimatedSize(record)
+                        + " bytes exceeds max.request.size " + maxRequestSize);
+            }
+            if (refusal != null) {
+                refusedAggregates.add(aggregate);
+                acks.add(CompletableFuture.failedFuture(refusal));
                 continue;
             }
             try {
-                acks.add(kafka.send(toRecord(event)));
+                acks.add(kafka.send(record));
             } catch (RuntimeException e) {
-                unsendableTopics.put(event.topic, e);
-                acks.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+                refusedAggregates.add(aggregate);
+                acks.add(CompletableFuture.failedFuture(e));
             }
         }
         kafka.flush();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sendTimeoutMillis);
+        List<Throwable> failures = new ArrayList<>(events.size());
         boolean anyPublished = false;
+        boolean anyTooLarge = false;
         for (Future<RecordMetadata> ack : acks) {
+            if (ack == null) {
+                failures.add(null);
+                continue;
+            }
             try {
                 ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 failures.add(null);
@@ -91,18 +126,38 @@ public class OutboxPublisher {
                 Thread.currentThread().interrupt();
                 failures.add(e);
             } catch (ExecutionException e) {
-                failures.add(e.getCause() != null ? e.getCause() : e);
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                anyTooLarge |= cause instanceof RecordTooLargeException;
+                failures.add(cause);
             } catch (TimeoutException e) {
                 failures.add(e);
             }
         }
-        boolean brokerUnavailable = !anyPublished && failures.stream().noneMatch(f -> f instanceof RecordTooLargeException)
-                && !brokerAnswers(events);
-        return new Result(failures, brokerUnavailable);
+        boolean brokerUnavailable = !anyPublished && !anyTooLarge && !brokerAnswers();
+        return new Result(failures, skipped, brokerUnavailable);
+    }
+
+    /** Null when the broker knows {@code topic}; otherwise why not (waits at most max.block.ms, once per batch). */
+    private static RuntimeException topicProblem(KafkaProducer<String, String> kafka, String topic) {
+        try {
+            kafka.partitionsFor(topic);
+            return null;
+        } catch (RuntimeException e) {
+            return new IllegalStateException("Topic " + topic + " is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private static int estimatedSize(ProducerRecord<String, String> record) {
+        int size = record.value() == null ? 0 : record.value().getBytes(UTF_8).length;
+        size += record.key() == null ? 0 : record.key().getBytes(UTF_8).length;
+        for (var header : record.headers()) {
+            size += header.key().length() + header.value().length;
+        }
+        return size;
     }
 
     /** Whether the broker answers at all (then a failed row is its own fault); bounded by a few seconds. */
-    private boolean brokerAnswers(List<OutboxEvent> events) {
+    private boolean brokerAnswers() {
         try (Admin admin = clients.admin(clientId + "-probe", Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {

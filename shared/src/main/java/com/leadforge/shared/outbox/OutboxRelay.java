@@ -197,9 +197,15 @@ public class OutboxRelay {
             }
             Instant now = Instant.now();
             int publishedCount = 0;
+            int skippedCount = 0;
             Set<String> failedAggregates = new HashSet<>();
             for (int i = 0; i < due.size(); i++) {
                 OutboxEvent row = due.get(i);
+                if (result.skipped(i)) {
+                    // An earlier row of its aggregate was refused: it waits behind it, untouched.
+                    skippedCount++;
+                    continue;
+                }
                 row.attempts++;
                 if (result.published(i)) {
                     row.publishedAt = now;
@@ -207,6 +213,7 @@ public class OutboxRelay {
                     row.nextAttemptAt = null;
                     publishedCount++;
                     if (failedAggregates.contains(row.aggregateType + '/' + row.aggregateId)) {
+                        // Only a transient broker error on an earlier row can cause this; consumers keep versions.
                         LOG.warnf("Outbox row %s (%s) was published after an earlier row of its aggregate failed",
                                 row.id, row.eventType);
                     }
@@ -216,8 +223,8 @@ public class OutboxRelay {
                 }
             }
             published.increment(publishedCount);
-            return due.size() == batchSize && publishedCount == due.size() ? Round.PUBLISHED_FULL_BATCH
-                    : Round.PUBLISHED_SOME;
+            return due.size() == batchSize && publishedCount + skippedCount == due.size()
+                    ? Round.PUBLISHED_FULL_BATCH : Round.PUBLISHED_SOME;
         });
     }
 
