@@ -340,7 +340,9 @@ class CampaignCountersTest {
             String id = UUID.randomUUID().toString();
             ProducerRecord<String, String> marker = new ProducerRecord<>(Topics.LEAD_EVENTS, key, "{}");
             header(marker, CloudEventHeaders.ID, id);
-            header(marker, CloudEventHeaders.TYPE, "leadforge.test.marker.v1");
+            // A known type without a lead snapshot: recorded in the inbox, counted nowhere. (An unknown type would be
+            // dead-lettered, not recorded.)
+            header(marker, CloudEventHeaders.TYPE, "leadforge.lead.updated.v1");
             header(marker, CloudEventHeaders.SOURCE, "/test");
             header(marker, CloudEventHeaders.AGENCY_ID, UUID.randomUUID().toString());
             try {
