@@ -224,7 +224,10 @@ class LeadResourceTest {
                 .body("checks.name", hasItem("connection-pool"));
         given().when().get("/q/health/well").then().statusCode(200)
                 .body("checks.name", hasItem("event-consumers"));
-        given().when().get("/q/metrics").then().statusCode(200);
+        // Latency histograms with SLO buckets (the p95 alert reads them); 0.3 s is the SLO bucket.
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("http_server_requests_seconds_bucket"))
+                .body(org.hamcrest.Matchers.containsString("le=\"0.3\""));
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/leads"));
     }
