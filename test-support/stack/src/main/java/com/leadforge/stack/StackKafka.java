@@ -34,8 +34,20 @@ import com.leadforge.testsupport.Await;
  */
 public final class StackKafka implements AutoCloseable {
 
+    /**
+     * Kafka clients log their whole configuration at INFO on every start; a test that reads a topic in a polling loop
+     * would drown the build log in it. Held in a field: java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger KAFKA_CLIENT_LOG = quieted("org.apache.kafka");
+
     private final String bootstrapServers;
     private final Admin admin;
+
+    private static java.util.logging.Logger quieted(String category) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
 
     public StackKafka(Stack stack) {
         this(stack.kafkaBootstrapServers());
