@@ -51,10 +51,20 @@ final class LeadForgeApi {
             return new Overview(total - base.total, qualified - base.qualified, contacted - base.contacted,
                     responded - base.responded, createdInRange - base.createdInRange);
         }
+
+        @Override
+        public String toString() {
+            return "total %d/qualified %d/contacted %d/responded %d/created %d".formatted(total, qualified, contacted,
+                    responded, createdInRange);
+        }
     }
 
     /** A campaign's four counters as campaign-service answers them. */
     record Counters(long leads, long qualified, long contacted, long responded) {
+        @Override
+        public String toString() {
+            return "leads %d/qualified %d/contacted %d/responded %d".formatted(leads, qualified, contacted, responded);
+        }
     }
 
     private final Stack stack;
