@@ -3,52 +3,41 @@ package com.leadforge.analytics.overview;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.leadforge.shared.inbox.IncomingEvent;
-import com.leadforge.shared.tenancy.TenantContext;
+import com.leadforge.shared.inbox.ReliableConsumer;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.control.ActivateRequestContext;
 
 /**
- * Kafka entry points. Each record is its own unit of work whose tenant is the event's agency, never a default. A
- * failure after retries nacks the record, which the connector sends to the topic's dead-letter topic.
+ * Kafka entry points, all through the shared reliable consumer: each record is its own unit of work whose tenant is
+ * the event's agency, transient failures are retried without limit, only poison reaches the dead-letter topic.
  */
 @ApplicationScoped
 public class EventConsumers {
 
+    private final ReliableConsumer reliableConsumer;
     private final OverviewProjector projector;
-    private final TenantContext tenant;
 
-    public EventConsumers(OverviewProjector projector, TenantContext tenant) {
+    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector) {
+        this.reliableConsumer = reliableConsumer;
         this.projector = projector;
-        this.tenant = tenant;
     }
 
     @Incoming("lead-events")
-    @Blocking
-    @ActivateRequestContext
+    @Blocking(value = "event-consumers", ordered = false)
     public void onLeadEvent(ConsumerRecord<String, String> record) {
-        apply(record);
+        reliableConsumer.consume(projector, record);
     }
 
     @Incoming("campaign-events")
-    @Blocking
-    @ActivateRequestContext
+    @Blocking(value = "event-consumers", ordered = false)
     public void onCampaignEvent(ConsumerRecord<String, String> record) {
-        apply(record);
+        reliableConsumer.consume(projector, record);
     }
 
     @Incoming("scraping-events")
-    @Blocking
-    @ActivateRequestContext
+    @Blocking(value = "event-consumers", ordered = false)
     public void onScrapingEvent(ConsumerRecord<String, String> record) {
-        apply(record);
-    }
-
-    private void apply(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
-        tenant.enter(event.agencyId(), "event:" + event.source());
-        projector.apply(event);
+        reliableConsumer.consume(projector, record);
     }
 }

@@ -3,8 +3,8 @@ package com.leadforge.analytics.overview;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.jboss.logging.Logger;
+import java.util.Set;
+
 
 import com.leadforge.shared.events.CampaignCreatedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
@@ -12,24 +12,23 @@ import com.leadforge.shared.events.CampaignStatusChangedEvent;
 import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadCreatedEvent;
 import com.leadforge.shared.events.LeadSnapshot;
-import com.leadforge.shared.inbox.InboxGuard;
+import com.leadforge.shared.events.Topics;
+import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.IncomingEvent;
 import com.leadforge.shared.inbox.PoisonEventException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 /**
- * Applies events to the overview read model. Each event is applied at most once: the inbox row and the counter
+ * Applies events to the overview read model. The shared consumer applies each event once: the inbox row and the counter
  * change commit in one transaction. Counters are updated with single upserts so concurrent partitions of the same
  * agency never lose an increment.
  */
 @ApplicationScoped
-public class OverviewProjector {
+public class OverviewProjector implements EventHandler {
 
     static final String CONSUMER = "analytics.overview";
-    private static final Logger LOG = Logger.getLogger(OverviewProjector.class);
 
     private static final String LEAD_EVENT_PREFIX = "leadforge.lead.";
 
@@ -39,26 +38,28 @@ public class OverviewProjector {
     }
 
     private final EntityManager entityManager;
-    private final InboxGuard inbox;
     private final LeadStateProjection leadStates;
     private final CampaignStateProjection campaignStates;
 
-    public OverviewProjector(EntityManager entityManager, InboxGuard inbox, LeadStateProjection leadStates,
+    public OverviewProjector(EntityManager entityManager, LeadStateProjection leadStates,
             CampaignStateProjection campaignStates) {
         this.entityManager = entityManager;
-        this.inbox = inbox;
         this.leadStates = leadStates;
         this.campaignStates = campaignStates;
     }
 
-    /** Transient failures (database unavailable, lock timeouts) are retried; poison goes to the dead-letter topic. */
-    @Retry(maxRetries = 5, delay = 200, jitter = 100, abortOn = PoisonEventException.class)
-    @Transactional
+    @Override
+    public String consumerName() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.of(Topics.LEAD_EVENTS, Topics.CAMPAIGN_EVENTS, Topics.SCRAPING_EVENTS);
+    }
+
+    @Override
     public void apply(IncomingEvent event) {
-        if (!inbox.firstDelivery(CONSUMER, event.id())) {
-            LOG.debugf("Event %s already applied", event.id());
-            return;
-        }
         EventType type = EventType.fromType(event.type()).orElse(null);
         if (event.type().startsWith(LEAD_EVENT_PREFIX)) {
             LeadEventData data = event.data(LeadEventData.class);
@@ -68,7 +69,7 @@ public class OverviewProjector {
             }
         }
         if (type == null) {
-            // A newer producer's event type: nothing to count yet, and not an error.
+            // The shared consumer dead-letters unknown types before they get here.
             return;
         }
         switch (type) {

@@ -3,31 +3,26 @@ package com.leadforge.lead.campaign;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.leadforge.shared.inbox.IncomingEvent;
-import com.leadforge.shared.tenancy.TenantContext;
+import com.leadforge.shared.inbox.ReliableConsumer;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.control.ActivateRequestContext;
 
-/** Campaign events in; each record is one unit of work whose tenant is the event's agency. */
+/** Campaign events in, through the shared reliable consumer (own transaction per attempt, retries, dead letters). */
 @ApplicationScoped
 public class CampaignEventConsumer {
 
+    private final ReliableConsumer reliableConsumer;
     private final CampaignReplicaProjector projector;
-    private final TenantContext tenant;
 
-    public CampaignEventConsumer(CampaignReplicaProjector projector, TenantContext tenant) {
+    public CampaignEventConsumer(ReliableConsumer reliableConsumer, CampaignReplicaProjector projector) {
+        this.reliableConsumer = reliableConsumer;
         this.projector = projector;
-        this.tenant = tenant;
     }
 
     @Incoming("campaign-events")
-    @Blocking
-    @ActivateRequestContext
+    @Blocking(value = "event-consumers", ordered = false)
     public void onCampaignEvent(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
-        tenant.enter(event.agencyId(), "event:" + event.source());
-        projector.apply(event);
+        reliableConsumer.consume(projector, record);
     }
 }

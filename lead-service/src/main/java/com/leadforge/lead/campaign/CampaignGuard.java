@@ -19,17 +19,39 @@ public class CampaignGuard {
 
     private static final Set<String> OPEN_STATUSES = Set.of("draft", "active");
 
+    private final CampaignArrivals arrivals;
+
+    public CampaignGuard(CampaignArrivals arrivals) {
+        this.arrivals = arrivals;
+    }
+
+    /**
+     * Refuses a campaign that is not a draft or active campaign of the caller's agency. A campaign the replica has not
+     * seen at all may have been created a moment ago: it is waited for (bounded, see {@link CampaignArrivals}).
+     */
     public void requireOpen(UUID campaignId) {
         if (campaignId == null) {
             return;
         }
-        // The tenant filter limits this lookup to the caller's agency.
-        boolean open = CampaignReplica.<CampaignReplica>find("id", campaignId).firstResultOptional()
-                .filter(campaign -> !campaign.deleted && OPEN_STATUSES.contains(campaign.status))
+        // The tenant filter (and row-level security) limit this lookup to the caller's agency.
+        var known = find(campaignId);
+        if (known.isEmpty()) {
+            try (var expected = arrivals.expect(campaignId)) {
+                known = find(campaignId);
+                if (known.isEmpty() && expected.await()) {
+                    known = find(campaignId);
+                }
+            }
+        }
+        boolean open = known.filter(campaign -> !campaign.deleted && OPEN_STATUSES.contains(campaign.status))
                 .isPresent();
         if (!open) {
             throw new ProblemException(ProblemType.VALIDATION, "1 field(s) are invalid", List.of(
                     new Problem.FieldError("campaign_id", "is not a draft or active campaign of your agency")));
         }
+    }
+
+    private static java.util.Optional<CampaignReplica> find(UUID campaignId) {
+        return CampaignReplica.<CampaignReplica>find("id", campaignId).firstResultOptional();
     }
 }

@@ -3,40 +3,55 @@ package com.leadforge.lead.campaign;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.eclipse.microprofile.faulttolerance.Retry;
+import java.util.Set;
 
 import com.leadforge.shared.events.CampaignCreatedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
 import com.leadforge.shared.events.EventType;
-import com.leadforge.shared.inbox.InboxGuard;
+import com.leadforge.shared.events.Topics;
+import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.IncomingEvent;
 import com.leadforge.shared.inbox.PoisonEventException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
-/** Applies campaign events to {@link CampaignReplica}, once each, newest state winning. */
+/**
+ * Applies campaign events to {@link CampaignReplica}, newest state winning (the shared consumer applies each event
+ * once), and tells requests waiting for a campaign it has just committed.
+ */
 @ApplicationScoped
-public class CampaignReplicaProjector {
+public class CampaignReplicaProjector implements EventHandler {
 
     static final String CONSUMER = "lead.campaign-replica";
 
     private final EntityManager entityManager;
-    private final InboxGuard inbox;
+    private final TransactionSynchronizationRegistry transactions;
+    private final CampaignArrivals arrivals;
 
-    public CampaignReplicaProjector(EntityManager entityManager, InboxGuard inbox) {
+    public CampaignReplicaProjector(EntityManager entityManager, TransactionSynchronizationRegistry transactions,
+            CampaignArrivals arrivals) {
         this.entityManager = entityManager;
-        this.inbox = inbox;
+        this.transactions = transactions;
+        this.arrivals = arrivals;
     }
 
-    @Retry(maxRetries = 5, delay = 200, jitter = 100, abortOn = PoisonEventException.class)
-    @Transactional
+    @Override
+    public String consumerName() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.of(Topics.CAMPAIGN_EVENTS);
+    }
+
+    @Override
     public void apply(IncomingEvent event) {
-        if (!inbox.firstDelivery(CONSUMER, event.id())) {
-            return;
-        }
         EventType type = EventType.fromType(event.type()).orElse(null);
         if (type == null) {
             return;
@@ -76,5 +91,17 @@ public class CampaignReplicaProjector {
                 .setParameter("deleted", deleted)
                 .setParameter("changedAt", changedAt)
                 .executeUpdate();
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    arrivals.arrived(campaignId);
+                }
+            }
+        });
     }
 }

@@ -36,6 +36,12 @@ public final class CampaignEvents {
         return id;
     }
 
+    /** Publishes a campaign's creation without waiting for the replica: for read-your-writes tests. */
+    public static void publishCreated(String agencyId, UUID id, String status) {
+        publish(agencyId, id, "created", Map.of("campaign_id", id, "agency_id", agencyId, "name", "c-" + id,
+                "status", status, "created_at", Instant.now()));
+    }
+
     public static void statusChanged(String agencyId, UUID id, String from, String to) {
         publish(agencyId, id, "status_changed", Map.of("campaign_id", id, "agency_id", agencyId, "old_status", from,
                 "new_status", to, "occurred_at", Instant.now()));

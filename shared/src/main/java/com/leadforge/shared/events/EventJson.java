@@ -38,6 +38,17 @@ public final class EventJson {
         }
     }
 
+    /** Event data must be a JSON object; anything else (truncated, not JSON, an array) is poison. */
+    public static void requireObject(String json) {
+        try {
+            if (json == null || !MAPPER.readTree(json).isObject()) {
+                throw new PoisonEventException("Event data is not a JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new PoisonEventException("Event data is not valid JSON");
+        }
+    }
+
     private EventJson() {
     }
 }

@@ -20,6 +20,13 @@ import jakarta.persistence.Table;
 @Table(name = "outbox_event")
 public class OutboxEvent extends PanacheEntityBase {
 
+    /**
+     * Position in the outbox, from a database sequence (never the application clock): the relay publishes in this order,
+     * and an aggregate's events were written in this order because writes to one aggregate serialise on its row lock.
+     */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
     /** Also the CloudEvents {@code id}: consumers deduplicate on it. */
     @Id
     public UUID id;
@@ -58,4 +65,12 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** After a failed publication: not before this time (exponential backoff). */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    /** Set when the row failed too often to keep retrying on its own: an operator looks at it (metric and log). */
+    @Column(name = "parked_at")
+    public Instant parkedAt;
 }

@@ -7,12 +7,28 @@ import com.leadforge.shared.events.EventJson;
 import com.leadforge.shared.events.EventType;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
-/** Appends events to the outbox inside the caller's transaction, so that state and event commit or fail together. */
+/**
+ * Appends events to the outbox inside the caller's transaction, so that state and event commit or fail together, and
+ * wakes the relay as soon as that transaction has committed (the relay's polling is only the safety net).
+ */
 @ApplicationScoped
 public class OutboxWriter {
+
+    private static final Object WAKE_UP_REGISTERED = new Object();
+
+    private final TransactionSynchronizationRegistry transactions;
+    private final OutboxSignal signal;
+
+    public OutboxWriter(TransactionSynchronizationRegistry transactions, OutboxSignal signal) {
+        this.transactions = transactions;
+        this.signal = signal;
+    }
 
     @Transactional(TxType.MANDATORY)
     public OutboxEvent append(EventType type, String agencyId, Object aggregateId, String actor, Object data) {
@@ -27,6 +43,26 @@ public class OutboxWriter {
         event.payload = EventJson.write(data);
         event.createdAt = Instant.now();
         event.persist();
+        wakeRelayAfterCommit();
         return event;
+    }
+
+    private void wakeRelayAfterCommit() {
+        if (transactions.getResource(WAKE_UP_REGISTERED) != null) {
+            return;
+        }
+        transactions.putResource(WAKE_UP_REGISTERED, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    signal.wakeUp();
+                }
+            }
+        });
     }
 }

@@ -112,6 +112,14 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseUnavailable.isCause(e)) {
+            // Not a bug: the database is restarting, unreachable or saturated. Clients may retry shortly.
+            LOG.warnf("Database unavailable [requestId=%s]: %s", MDC.get(RequestIdFilter.MDC_KEY),
+                    DatabaseUnavailable.describe(e));
+            return Response.fromResponse(respond(ProblemType.SERVICE_UNAVAILABLE,
+                    "The service cannot reach its database right now; retry shortly", uri, List.of()))
+                    .header("Retry-After", "1").build();
+        }
         LOG.errorf(e, "Unhandled failure [requestId=%s]", MDC.get(RequestIdFilter.MDC_KEY));
         return respond(ProblemType.INTERNAL, "The server could not complete the request", uri, List.of());
     }

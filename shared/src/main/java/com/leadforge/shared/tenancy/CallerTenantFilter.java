@@ -20,6 +20,8 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHORIZATION + 10)
 public class CallerTenantFilter implements ContainerRequestFilter {
 
+    static final String OPERATOR_PATH = "/admin/";
+
     private final SecurityIdentity identity;
     private final TenantContext tenantContext;
 
@@ -31,6 +33,11 @@ public class CallerTenantFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+            return;
+        }
+        if (request.getUriInfo().getPath().startsWith(OPERATOR_PATH)) {
+            // Platform-wide operator endpoints (super_admin only, never routed by the gateway) act on no agency:
+            // whatever they do per agency runs in units of work of their own with that agency as tenant.
             return;
         }
         String requested = request.getHeaderString(Roles.ACTING_AGENCY_HEADER);

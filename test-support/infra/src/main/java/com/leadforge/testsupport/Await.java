@@ -40,6 +40,19 @@ public final class Await {
         throw timeoutError;
     }
 
+    /**
+     * Paces a load or a fault (a request every 50 ms, a connection kill every 150 ms): the pause is part of what the
+     * test does, not a wait for an outcome. Waiting for an outcome is {@link #until}.
+     */
+    public static void pause(Duration pace) {
+        try {
+            Thread.sleep(pace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while pacing", e);
+        }
+    }
+
     private Await() {
     }
 }

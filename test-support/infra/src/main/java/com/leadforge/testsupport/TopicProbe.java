@@ -51,6 +51,21 @@ public final class TopicProbe implements AutoCloseable {
         return seen.stream().filter(match).toList();
     }
 
+    /** Every record of the topic up to its end offsets as of now, matching {@code match}. */
+    public List<ConsumerRecord<String, String>> readToEnd(Predicate<ConsumerRecord<String, String>> match,
+            Duration timeout) {
+        Await.until("the topic read to its end", timeout, () -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            var assignment = consumer.assignment();
+            if (assignment.isEmpty()) {
+                return false;
+            }
+            var end = consumer.endOffsets(assignment);
+            return assignment.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+        });
+        return seen.stream().filter(match).toList();
+    }
+
     public static String header(ConsumerRecord<String, String> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);

@@ -1,0 +1,23 @@
+package com.leadforge.shared.inbox;
+
+import java.util.Set;
+
+/**
+ * One idempotent consumer of events: a CDI bean per consumer that {@link ReliableConsumer} runs for every record of its
+ * topics, and that the dead-letter re-drive runs again for records it dead-lettered earlier.
+ */
+public interface EventHandler {
+
+    /** Stable name: the key of its inbox rows and of its dead-lettered records. Never rename a deployed one. */
+    String consumerName();
+
+    /** The topics it consumes (their dead-letter topics are {@code <topic>.dlq}). */
+    Set<String> topics();
+
+    /**
+     * Applies the event's effect. Runs inside a transaction that also records the event in the inbox, with the event's
+     * agency as the tenant, and only on the first delivery of the event id. Throws {@link PoisonEventException} for a
+     * record that can never be applied; any other failure is retried.
+     */
+    void apply(IncomingEvent event);
+}
