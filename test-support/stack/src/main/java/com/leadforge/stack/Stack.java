@@ -212,4 +212,68 @@ public final class Stack implements AutoCloseable {
             throw failure;
         }
     }
+
+    // ---- Fault injection support (StackFaults builds on these; kept here because they need the started processes).
+
+    /** Where {@code module} reports readiness; the one place that knows the health port and path. */
+    public String readinessUrl(String module) {
+        return serviceUrl(module) + "/q/health/ready";
+    }
+
+    /** Where {@code module} reports liveness; next to {@link #readinessUrl(String)} for the same reason. */
+    public String livenessUrl(String module) {
+        return serviceUrl(module) + "/q/health/live";
+    }
+
+    /** JDBC URL of one of the stack's databases (connect as {@link PostgresServer#USER} for superuser rights). */
+    public String jdbcUrl(String database) {
+        return postgres.jdbcUrl(database);
+    }
+
+    /** The database {@code module} owns, or null (the gateway has none). */
+    public static String databaseOf(String module) {
+        if (!SERVICES.containsKey(module)) {
+            throw new IllegalArgumentException("Not a service of the stack: " + module);
+        }
+        return SERVICES.get(module);
+    }
+
+    /** The Kafka broker JVM's process id (fault tests pause it with SIGSTOP). */
+    public long kafkaPid() {
+        return kafka.pid();
+    }
+
+    /** {@code kill -9} of one service's JVM; {@link #restartService(String)} brings it back. */
+    public void killService(String module) {
+        serviceProcess(module).kill();
+    }
+
+    public boolean isServiceAlive(String module) {
+        return serviceProcess(module).isAlive();
+    }
+
+    /**
+     * Starts {@code module} again with the same ports and environment (its log continues in the same file) and waits
+     * until it is ready. The previous process must be gone (killed or stopped).
+     */
+    public void restartService(String module) {
+        ManagedProcess old = serviceProcess(module);
+        if (old.isAlive()) {
+            throw new IllegalStateException(module + " is still running; kill or stop it first");
+        }
+        ManagedProcess fresh = startService(module, databaseOf(module), logs());
+        List<AutoCloseable> order = new ArrayList<>(started);
+        started.clear();
+        order.forEach(c -> started.addLast(c == old ? fresh : c));
+        Await.until(module + " ready after restart", Duration.ofSeconds(180), () -> {
+            fresh.assertAlive();
+            return Http.isOk(readinessUrl(module));
+        }, () -> "\n" + fresh.tail(30));
+    }
+
+    private ManagedProcess serviceProcess(String module) {
+        return started.stream().filter(c -> c instanceof ManagedProcess p && p.name().equals(module))
+                .map(ManagedProcess.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No process for " + module));
+    }
 }
