@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.gateway.routing.RouteTable;
 import com.leadforge.shared.problem.ProblemType;
@@ -46,7 +47,7 @@ public class GatewayHealth {
     }
 
     void register(@Observes Router router) {
-        endpoints.serve(router, "/api/health", (ctx, identity, requestId) -> respond(ctx, identity, requestId));
+        endpoints.serve(router, "/api/health", RouteClass.HEALTH, (ctx, identity, requestId) -> respond(ctx, identity, requestId));
     }
 
     private void respond(RoutingContext ctx, SecurityIdentity identity, String requestId) {

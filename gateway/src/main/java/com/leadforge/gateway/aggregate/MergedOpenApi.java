@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.gateway.routing.RouteTable;
 import com.leadforge.shared.problem.ProblemType;
@@ -45,7 +46,7 @@ public class MergedOpenApi {
     }
 
     void register(@Observes Router router) {
-        endpoints.serve(router, "/api/openapi", (ctx, identity, requestId) -> respond(ctx, requestId));
+        endpoints.serve(router, "/api/openapi", RouteClass.DEFAULT, (ctx, identity, requestId) -> respond(ctx, requestId));
     }
 
     private void respond(RoutingContext ctx, String requestId) {

@@ -15,7 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
 /**
- * Counts every {@code /api} request against its buckets, writes the rate-limit headers, and answers 429 (problem+json
+ * Counts every {@code /api} request against its buckets for the route class the caller determined from the routed
+ * path, writes the rate-limit headers, and answers 429 (problem+json
  * with {@code Retry-After}) when a bucket is empty. Authenticated requests count against their user ({@code sub}) and
  * agency; anonymous or unauthenticated ones against the client address.
  */
@@ -39,7 +40,7 @@ public class RateLimitGate {
      * of the limiter itself lets the request through (logged): rate limiting must not take the API down.
      */
     public void admit(RoutingContext ctx, Context context, SecurityIdentity identity, String requestId,
-            Runnable admitted) {
+            RouteClass routeClass, Runnable admitted) {
         if (ctx.response().headWritten()) {
             // Already answered (e.g. Quarkus's own 401 for an unverifiable token): nothing left to count or say.
             return;
@@ -49,7 +50,6 @@ public class RateLimitGate {
             return;
         }
         HttpServerRequest request = ctx.request();
-        RouteClass routeClass = RouteClass.of(request.method(), request.path());
         RateLimiter.Subject subject = subjectOf(identity, request);
         limiter.consume(subject, routeClass).whenComplete((decision, failure) -> context.runOnContext(ignored -> {
             if (ctx.response().headWritten()) {

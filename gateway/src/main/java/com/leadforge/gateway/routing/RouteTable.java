@@ -7,8 +7,9 @@ import java.util.Optional;
 import jakarta.inject.Singleton;
 
 /**
- * Which service owns which public path. Paths are forwarded unchanged: each service serves the same
- * {@code /api/v1/...} paths it is reached by, so a service's OpenAPI document is also the public one.
+ * Which service owns which public path. Paths are forwarded as routed (the {@link RequestPath} form, not the client's
+ * spelling), with no prefix stripped: each service serves the same {@code /api/v1/...} paths it is reached by, so a
+ * service's OpenAPI document is also the public one.
  * <table>
  * <caption>Route table</caption>
  * <tr><th>prefix</th><th>service</th></tr>
