@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import com.leadforge.gateway.edge.BodySizeLimit;
+import com.leadforge.gateway.edge.ClientAddress;
 import com.leadforge.gateway.ratelimit.RateLimitGate;
 import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.shared.problem.ProblemType;
@@ -55,9 +56,12 @@ public class ApiProxy {
     private final UpstreamGuards guards;
     private final Vertx vertx;
     private final BodySizeLimit bodySizeLimit;
+    private final ClientAddress clientAddress;
 
     public ApiProxy(RouteTable routes, AccessPolicy policy, ProblemResponses problems, GatewayConfig config,
-            Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit) {
+            Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit,
+            ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.routes = routes;
         this.policy = policy;
         this.problems = problems;
@@ -139,11 +143,14 @@ public class ApiProxy {
         HttpServerRequest inbound = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         GatewayHeaders.copyRequestHeaders(inbound.headers(), headers);
+        ClientAddress.Resolved client = clientAddress.resolve(inbound);
         headers.set(GatewayHeaders.REQUEST_ID, requestId)
                 .set(GatewayHeaders.TRACEPARENT, GatewayHeaders.traceparent(inbound.getHeader(GatewayHeaders.TRACEPARENT)))
-                .set("X-Forwarded-For", inbound.remoteAddress() == null ? "" : inbound.remoteAddress().hostAddress())
-                .set("X-Forwarded-Proto", inbound.scheme())
-                .set("X-Forwarded-Host", String.valueOf(inbound.authority()));
+                // client first, then the trusted proxies, then our peer: services take the first entry.
+                .set("X-Forwarded-For", client.forwardedFor())
+                .set("X-Forwarded-Proto", forwardedValue(inbound, client, "X-Forwarded-Proto", inbound.scheme()))
+                .set("X-Forwarded-Host", forwardedValue(inbound, client, "X-Forwarded-Host",
+                        String.valueOf(inbound.authority())));
         boolean longRunning = routeClass == RouteClass.BULK || routeClass == RouteClass.EXPORT;
         Duration responseTimeout = longRunning ? config.longRunning().responseTimeout() : config.responseTimeout();
         Duration idleTimeout = longRunning ? config.longRunning().idleTimeout() : config.idleTimeout();
@@ -202,6 +209,13 @@ public class ApiProxy {
                         : result.cause());
             });
         });
+    }
+
+    /** A trusted proxy's X-Forwarded-Proto/Host (its first value) is kept; anyone else's is replaced by ours. */
+    private static String forwardedValue(HttpServerRequest inbound, ClientAddress.Resolved client, String header,
+            String own) {
+        String value = inbound.getHeader(header);
+        return client.fromTrustedProxy() && value != null && !value.isBlank() ? value.split(",")[0].trim() : own;
     }
 
     /** Runs a Vert.x operation on the request's context even when a retry is scheduled from another thread. */

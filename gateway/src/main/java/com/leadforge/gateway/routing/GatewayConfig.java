@@ -1,6 +1,8 @@
 package com.leadforge.gateway.routing;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 
@@ -29,6 +31,12 @@ public interface GatewayConfig {
     int maxWaitingRequestsPerService();
 
     Resilience resilience();
+
+    /**
+     * Proxies in front of the gateway (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
+     * empty = none, the socket peer is the client. See {@code edge.ClientAddress}.
+     */
+    Optional<List<String>> trustedProxies();
 
     interface Services {
         String leads();
