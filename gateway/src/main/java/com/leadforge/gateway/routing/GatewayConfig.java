@@ -9,7 +9,11 @@ import io.smallrye.config.ConfigMapping;
 @ConfigMapping(prefix = "leadforge.gateway")
 public interface GatewayConfig {
 
+    /** The services' API base URLs: where requests are forwarded. */
     Services services();
+
+    /** The services' management base URLs: their readiness and OpenAPI document (/q/...). */
+    Services management();
 
     Duration connectTimeout();
 
