@@ -175,15 +175,23 @@ class EndToEndTest {
     }
 
     @Test
-    void everyServiceReportsHealthMetricsAndOpenApi() {
+    void everyServiceReportsHealthMetricsAndOpenApiOnItsManagementPortOnly() {
         for (String module : new String[] { "lead-service", "campaign-service", "scraping-service",
                 "analytics-service", "gateway" }) {
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/health/ready").then().statusCode(200)
+            given().baseUri(stack.managementUrl(module)).when().get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"));
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/health/live").then().statusCode(200);
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/metrics").then().statusCode(200);
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/openapi").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/health/live").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/metrics").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/openapi").then().statusCode(200);
+            for (String operational : new String[] { "/q/health/ready", "/q/metrics", "/q/openapi" }) {
+                given().baseUri(stack.serviceUrl(module)).when().get(operational)
+                        .then().statusCode(404).contentType(PROBLEM_JSON);
+            }
         }
+        given().baseUri(stack.gatewayUrl()).when().get("/api/health").then().statusCode(200)
+                .body("status", equalTo("UP"));
+        given().baseUri(stack.gatewayUrl()).when().get("/api/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/leads"));
     }
 
     private static long leadsCounted(String token) {
