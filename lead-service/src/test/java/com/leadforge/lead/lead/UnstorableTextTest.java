@@ -63,6 +63,24 @@ class UnstorableTextTest {
                 .post("/api/v1/leads").then().statusCode(201).body("first_name", equalTo("Ada \uD83D\uDE00"));
     }
 
+    /**
+     * A header value cannot be percent-encoded: the raw byte goes over a plain socket. The HTTP server (Vert.x)
+     * already refuses it with an empty 400 before any application code runs, so the shared filter's header check is
+     * only a second line; what matters here is that it is never a 500.
+     */
+    @Test
+    void nulInAHeaderIsRefusedBeforeTheApplication() throws Exception {
+        String token = com.leadforge.testsupport.TestTokens.token(ACME, "client");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token + "\r\nX-Note: a\u0000b\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            org.junit.jupiter.api.Assertions.assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        }
+    }
+
     private static ValidatableResponse post(String body) {
         return researcher().contentType(ContentType.JSON).body(body).post("/api/v1/leads").then();
     }
