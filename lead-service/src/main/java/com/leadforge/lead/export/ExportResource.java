@@ -39,7 +39,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 /**
  * {@code GET /leads/export?format=csv|json|ndjson} with the list filters. Streamed: rows go from a server-side
  * cursor (fetch size {@link LeadReader#EXPORT_FETCH_SIZE}) straight to the response, so memory stays constant
- * whatever the number of leads.
+ * whatever the number of leads. CSV cells that a spreadsheet would run as formulas are neutralised
+ * ({@link SpreadsheetCells}); JSON and NDJSON carry the stored values unchanged.
  */
 @Path("/api/v1/leads")
 @Tag(name = "Leads")
@@ -136,12 +137,17 @@ public class ExportResource {
         generator.flush();
     }
 
+    /** One CSV row; every text cell neutralised against formula injection ({@link SpreadsheetCells}). */
     private static Object[] row(LeadResponse l) {
-        return new Object[] { l.id(), l.firstName(), l.lastName(), l.email(), l.phone(), l.company(), l.title(),
+        Object[] cells = new Object[] { l.id(), l.firstName(), l.lastName(), l.email(), l.phone(), l.company(), l.title(),
                 l.linkedinUrl(), l.source(), l.campaignId(), code(l.status()), code(l.qualificationStatus()),
                 l.qualificationReason(), code(l.priority()), l.score(), l.assignedTo(), l.createdBy(),
                 l.consentGiven(), l.doNotContact(), l.lastContactedAt(), l.lastRespondedAt(), l.qualifiedAt(),
                 l.createdAt(), l.updatedAt() };
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = SpreadsheetCells.neutralise(cells[i]);
+        }
+        return cells;
     }
 
     private static String code(Enum<?> value) {

@@ -63,6 +63,40 @@ class ExportTest {
         assertTrue(new JsonPath(empty).getList("$").isEmpty());
     }
 
+    /**
+     * OWASP CSV injection: a cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first) is prefixed with a
+     * single quote in CSV, while an E.164 phone number stays usable; JSON and NDJSON carry the values untouched.
+     */
+    @Test
+    void csvNeutralisesSpreadsheetFormulasButKeepsPhoneNumbersAndJsonRaw() throws Exception {
+        String source = "formula-" + unique();
+        String id = create("""
+                {"first_name":"=HYPERLINK(\\"http://x\\",\\"y\\")","last_name":"+SUM(1,2)","company":"-2+3+cmd|' /C calc'!A0",
+                 "title":"@SUM(A1)","phone":"+1 415 555 0100","source":"%s"}""".formatted(source));
+
+        String csv = client().get("/api/v1/leads/export?format=csv&source=" + source).then().statusCode(200)
+                .extract().asString();
+        List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv)).getRecords();
+        assertEquals(1, rows.size());
+        CSVRecord row = rows.get(0);
+        assertEquals(id, row.get("id"));
+        assertEquals("'=HYPERLINK(\"http://x\",\"y\")", row.get("first_name"));
+        assertEquals("'+SUM(1,2)", row.get("last_name"));
+        assertEquals("'-2+3+cmd|' /C calc'!A0", row.get("company"));
+        assertEquals("'@SUM(A1)", row.get("title"));
+        assertEquals("+14155550100", row.get("phone"), "a phone number stays dialable");
+
+        String ndjson = client().get("/api/v1/leads/export?format=ndjson&source=" + source).then().statusCode(200)
+                .extract().asString();
+        JsonPath raw = new JsonPath(ndjson.strip());
+        assertEquals("=HYPERLINK(\"http://x\",\"y\")", raw.getString("first_name"));
+        assertEquals("+SUM(1,2)", raw.getString("last_name"));
+        String json = client().get("/api/v1/leads/export?format=json&source=" + source).then().statusCode(200)
+                .extract().asString();
+        assertEquals("@SUM(A1)", new JsonPath(json).getString("[0].title"));
+    }
+
     @Test
     void badExportParametersAreProblems() {
         client().get("/api/v1/leads/export?format=xml").then().statusCode(400).contentType(PROBLEM_JSON)
