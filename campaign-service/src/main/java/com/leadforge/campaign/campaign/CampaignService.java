@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.leadforge.campaign.access.CallerScope;
 import com.leadforge.shared.api.Page;
 import com.leadforge.shared.api.PageRequest;
 import com.leadforge.shared.events.CampaignCreatedEvent;
@@ -24,6 +23,7 @@ import com.leadforge.shared.outbox.OutboxWriter;
 import com.leadforge.shared.problem.Problem;
 import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.problem.ProblemType;
+import com.leadforge.shared.tenancy.CallerScope;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
