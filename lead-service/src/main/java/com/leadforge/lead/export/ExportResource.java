@@ -22,6 +22,7 @@ import com.leadforge.lead.lead.LeadFilter;
 import com.leadforge.lead.lead.LeadQuery;
 import com.leadforge.lead.lead.LeadReader;
 import com.leadforge.lead.lead.LeadResponse;
+import com.leadforge.lead.lead.LeadScope;
 import com.leadforge.shared.tenancy.Roles;
 import com.leadforge.shared.tenancy.TenantContext;
 
@@ -56,11 +57,13 @@ public class ExportResource {
 
     private final LeadReader reader;
     private final TenantContext tenant;
+    private final LeadScope scope;
     private final ObjectMapper mapper;
 
-    public ExportResource(LeadReader reader, TenantContext tenant, ObjectMapper mapper) {
+    public ExportResource(LeadReader reader, TenantContext tenant, LeadScope scope, ObjectMapper mapper) {
         this.reader = reader;
         this.tenant = tenant;
+        this.scope = scope;
         this.mapper = mapper;
     }
 
@@ -70,8 +73,9 @@ public class ExportResource {
     public Response export(@QueryParam("format") @DefaultValue("csv") @Pattern(regexp = "csv|json|ndjson",
             message = "must be csv, json or ndjson") String format, @Valid @BeanParam LeadFilter filter) {
         String agencyId = tenant.requireAgencyId();
-        // Built (and validated) now, while the request can still answer a problem; streamed later.
-        LeadQuery.Sql sql = new LeadQuery(agencyId, filter, "created_at", "desc").all();
+        // Built (and validated) now, while the request can still answer a problem, with the caller's scope bound in
+        // (a client exports only its granted campaigns' leads); streamed later.
+        LeadQuery.Sql sql = scope.query(filter, "created_at", "desc").all();
         StreamingOutput body = output -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             try {

@@ -35,7 +35,7 @@ class ExportTest {
         String b = create("{\"first_name\":\"Second\",\"source\":\"%s\",\"priority\":\"urgent\"}".formatted(source));
         create("{\"first_name\":\"Elsewhere\",\"source\":\"other-%s\"}".formatted(source));
 
-        var csv = client().get("/api/v1/leads/export?format=csv&source=" + source).then().statusCode(200)
+        var csv = researcher().get("/api/v1/leads/export?format=csv&source=" + source).then().statusCode(200)
                 .contentType(startsWith("text/csv"))
                 .header("Content-Disposition", matchesPattern("attachment; filename=\"leads-\\d{8}T\\d{6}Z\\.csv\""))
                 .extract().asString();
@@ -46,13 +46,13 @@ class ExportTest {
         assertEquals("Comma, Quote \"Q\"", rows.get(1).get("first_name"));
         assertEquals("medium", rows.get(1).get("priority"));
 
-        String json = client().get("/api/v1/leads/export?format=json&source=" + source).then().statusCode(200)
+        String json = researcher().get("/api/v1/leads/export?format=json&source=" + source).then().statusCode(200)
                 .contentType(startsWith("application/json"))
                 .header("Content-Disposition", matchesPattern(".*leads-\\d{8}T\\d{6}Z\\.json\""))
                 .extract().asString();
         assertEquals(List.of(b, a), new JsonPath(json).getList("id"));
 
-        String ndjson = client().get("/api/v1/leads/export?format=ndjson&priority=urgent&source=" + source)
+        String ndjson = researcher().get("/api/v1/leads/export?format=ndjson&priority=urgent&source=" + source)
                 .then().statusCode(200).contentType(startsWith("application/x-ndjson")).extract().asString();
         String[] lines = ndjson.strip().split("\n");
         assertEquals(1, lines.length);
@@ -99,9 +99,9 @@ class ExportTest {
 
     @Test
     void badExportParametersAreProblems() {
-        client().get("/api/v1/leads/export?format=xml").then().statusCode(400).contentType(PROBLEM_JSON)
+        researcher().get("/api/v1/leads/export?format=xml").then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors[0].field", equalTo("format"));
-        client().get("/api/v1/leads/export?status=won").then().statusCode(400).contentType(PROBLEM_JSON)
+        researcher().get("/api/v1/leads/export?status=won").then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors[0].field", equalTo("status"));
         io.restassured.RestAssured.given().get("/api/v1/leads/export").then().statusCode(401);
     }

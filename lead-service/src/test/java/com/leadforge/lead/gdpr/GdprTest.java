@@ -75,8 +75,8 @@ class GdprTest {
         assertFalse(after.contains("erin"), after);
         assertFalse(after.contains("Secret"), after);
         assertFalse(after.contains("sailing"), after);
-        client().get("/api/v1/leads?search=erin." + u).then().body("data", hasSize(0));
-        client().get("/api/v1/leads?source=gdpr").then().body("data.id", hasItem(id));
+        researcher().get("/api/v1/leads?search=erin." + u).then().body("data", hasSize(0));
+        researcher().get("/api/v1/leads?source=gdpr").then().body("data.id", hasItem(id));
 
         JsonPath erased = awaitEvent(bootstrap, id, "leadforge.lead.erased.v1");
         assertEquals(ACME, erased.getString("agency_id"));
@@ -84,7 +84,7 @@ class GdprTest {
         admin().post("/api/v1/leads/" + UUID.randomUUID() + "/erase").then().statusCode(404);
         // The person's e-mail is free again: nothing held matches it any more.
         create("{\"email\":\"erin.%s@example.com\"}".formatted(u));
-        client().get("/api/v1/leads?source=gdpr").then().body("data.email", not(hasItem("erin." + u + "@example.com")));
+        researcher().get("/api/v1/leads?source=gdpr").then().body("data.email", not(hasItem("erin." + u + "@example.com")));
     }
 
     /**

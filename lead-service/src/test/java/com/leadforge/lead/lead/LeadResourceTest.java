@@ -47,7 +47,7 @@ class LeadResourceTest {
     void createdLeadIsStoredInTheCallersAgencyAndPublishedAsACloudEvent() {
         String id = createLead(TestTokens.token(ACME, "researcher"), "ada@example.com");
 
-        given().auth().oauth2(TestTokens.token(ACME, "client"))
+        given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .when().get("/api/v1/leads/" + id)
                 .then().statusCode(200)
                 .body("agency_id", equalTo(ACME))
@@ -126,7 +126,7 @@ class LeadResourceTest {
                 .then().statusCode(201)
                 .body("agency_id", equalTo(BEACON))
                 .extract().path("id");
-        given().auth().oauth2(TestTokens.token(BEACON, "client"))
+        given().auth().oauth2(TestTokens.token(BEACON, "researcher"))
                 .when().get("/api/v1/leads/" + id)
                 .then().statusCode(200);
     }

@@ -52,9 +52,13 @@ class EndToEndTest {
                 .body("agency_id", equalTo(ACME))
                 .extract().path("id");
 
-        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("client-acme"))
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("admin-acme"))
                 .when().get("/api/v1/leads/" + leadId)
                 .then().statusCode(200).body("email", equalTo("ada@example.com"));
+        // A client reads only the leads of campaigns shared with it; this lead is in none.
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("client-acme"))
+                .when().get("/api/v1/leads/" + leadId)
+                .then().statusCode(404).contentType(PROBLEM_JSON);
         given().baseUri(stack.gatewayUrl()).auth().oauth2(adminBeacon)
                 .when().get("/api/v1/leads/" + leadId)
                 .then().statusCode(404).contentType(PROBLEM_JSON);
