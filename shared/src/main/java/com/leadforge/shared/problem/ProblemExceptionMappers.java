@@ -123,6 +123,13 @@ public class ProblemExceptionMappers {
                     "The service cannot reach its database right now; retry shortly", uri, List.of()))
                     .header("Retry-After", "1").build();
         }
+        if (ConcurrentUpdate.isCause(e)) {
+            LOG.infof("Concurrent update lost the race [requestId=%s]: %s", MDC.get(RequestIdFilter.MDC_KEY),
+                    e.getClass().getSimpleName());
+            return respond(ProblemType.CONFLICT,
+                    "The resource was changed by another request at the same time; read it again and retry", uri,
+                    List.of());
+        }
         LOG.errorf(e, "Unhandled failure [requestId=%s]", MDC.get(RequestIdFilter.MDC_KEY));
         return respond(ProblemType.INTERNAL, "The server could not complete the request", uri, List.of());
     }
