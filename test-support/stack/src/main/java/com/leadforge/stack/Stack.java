@@ -184,9 +184,31 @@ public final class Stack implements AutoCloseable {
             env.put("LEADFORGE_GATEWAY_MANAGEMENT_SCRAPING", "http://127.0.0.1:" + ports.scrapingManagement());
             env.put("LEADFORGE_GATEWAY_MANAGEMENT_ANALYTICS", "http://127.0.0.1:" + ports.analyticsManagement());
         }
+        if ("scraping-service".equals(module)) {
+            // Production refuses to start without a key sealing data-source credentials. The stack's own key lives
+            // with its data, so a restarted local stack still opens what it sealed before.
+            env.put("LEADFORGE_CRYPTO_ACTIVE_KEY", "stack");
+            env.put("LEADFORGE_CRYPTO_KEYS_STACK", credentialKey());
+        }
         List<String> command = List.of(JavaRuntime.current(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
         return ManagedProcess.start(module, command, env, jar.getParent(), logs.resolve(module + ".log"));
+    }
+
+    /** 32 random bytes, base64, created on the stack's first start and kept in its work directory. */
+    private String credentialKey() {
+        Path file = layout.workDirectory().resolve("credential-key");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+            }
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Could not keep the stack's credential key", e);
+        }
     }
 
     public String gatewayUrl() {
