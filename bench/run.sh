@@ -14,7 +14,10 @@ if ! command -v pgbench >/dev/null; then
 fi
 mkdir -p bench/target
 MVN="./mvnw -B -ntp -q"
-$MVN -o -pl shared install -DskipTests 2>/dev/null || $MVN -pl shared install -DskipTests
+# -am: the parent POM and test-support/kafka-broker too. lead-service's build needs the parent POM in ~/.m2, and its
+# test classpath (below) needs test-support/infra; installing `shared` alone fails on a fresh clone with an empty ~/.m2.
+$MVN -o -pl shared,test-support/infra -am install -DskipTests 2>/dev/null \
+  || $MVN -pl shared,test-support/infra -am install -DskipTests
 $MVN -o -pl lead-service compile 2>/dev/null || $MVN -pl lead-service compile
 $MVN -o -pl lead-service dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/bench/target/classpath.txt" 2>/dev/null \

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import com.leadforge.shared.text.UnstorableTextException;
+
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -70,7 +72,8 @@ public class ProblemExceptionMappers {
             UnrecognizedPropertyException.class, JsonMappingException.class })
     public Response mismatchedJson(JsonMappingException e, UriInfo uri) {
         String field = jsonPath(e);
-        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+        String message = e instanceof UnstorableTextException unstorable ? unstorable.reason()
+                : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof InvalidFormatException format && format.getTargetType() != null && format.getTargetType().isEnum()
                         ? "must be one of " + java.util.Arrays.toString(format.getTargetType().getEnumConstants()).toLowerCase(java.util.Locale.ROOT)
                         : "has the wrong type or format";

@@ -97,6 +97,11 @@ public final class KafkaBroker implements AutoCloseable {
         return workDirectory;
     }
 
+    /** The broker JVM's process id, for fault tests that pause it (SIGSTOP/SIGCONT) or kill it. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Creates the topics that do not exist yet (idempotent). */
     public void ensureTopics(Collection<String> names, int partitions) {
         try (Admin admin = admin()) {

@@ -71,6 +71,28 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -9}: SIGKILL to the process (and its descendants), no shutdown hooks, nothing flushed or closed —
+     * what a crash or the OOM killer does. Returns once the process is gone.
+     */
+    void kill() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while killing " + name, e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

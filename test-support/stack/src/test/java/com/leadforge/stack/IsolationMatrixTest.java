@@ -64,7 +64,7 @@ class IsolationMatrixTest {
         int endpoints = 0;
         int calls = 0;
         for (String service : SERVICES) {
-            JsonNode openApi = json.readTree(given().baseUri(stack.serviceUrl(service))
+            JsonNode openApi = json.readTree(given().baseUri(stack.managementUrl(service))
                     .when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
             Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields();
             while (paths.hasNext()) {

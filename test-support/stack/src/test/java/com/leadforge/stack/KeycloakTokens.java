@@ -6,15 +6,31 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
-/** Real access tokens from the stack's Keycloak (password grant of the local-use client), cached per user. */
-final class KeycloakTokens {
+/**
+ * Real access tokens from the stack's Keycloak (password grant of the local-use client), cached per user until a
+ * minute before they expire: the realm's tokens live 15 minutes, a whole test run (fault suite included) lasts longer.
+ */
+public final class KeycloakTokens {
 
-    static final String PASSWORD = "leadforge";
-    private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+    public static final String PASSWORD = "leadforge";
+    /** A token with less than this left is fetched again, so that no request carries one that expires in flight. */
+    private static final long MARGIN_NANOS = 60_000_000_000L;
+    private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
 
-    static String of(Stack stack, String username) {
-        return CACHE.computeIfAbsent(username, user -> given().baseUri(stack.tokenEndpoint())
+    private record Cached(String token, long renewAtNanos) {
+    }
+
+    public static String of(Stack stack, String username) {
+        return CACHE.compute(username, (user, cached) -> cached != null && System.nanoTime() < cached.renewAtNanos()
+                ? cached
+                : fetch(stack, user)).token();
+    }
+
+    private static Cached fetch(Stack stack, String user) {
+        long requestedAt = System.nanoTime();
+        JsonPath answer = given().baseUri(stack.tokenEndpoint())
                 .contentType(ContentType.URLENC)
                 .formParam("grant_type", "password")
                 .formParam("client_id", "leadforge-cli")
@@ -22,7 +38,9 @@ final class KeycloakTokens {
                 .formParam("password", PASSWORD)
                 .when().post()
                 .then().statusCode(200)
-                .extract().path("access_token"));
+                .extract().jsonPath();
+        long lifetimeNanos = answer.getLong("expires_in") * 1_000_000_000L;
+        return new Cached(answer.getString("access_token"), requestedAt + Math.max(0, lifetimeNanos - MARGIN_NANOS));
     }
 
     private KeycloakTokens() {
