@@ -61,11 +61,16 @@ public class BodySizeLimit {
 
     /**
      * Reads and drops the rest of the body so the client can read the answer instead of failing on a closed socket,
-     * then closes the connection; a client still sending after {@link #DRAIN_LIMIT_MILLIS} is cut off.
+     * then closes the connection (the answer says {@code Connection: close}); a client still sending after
+     * {@link #DRAIN_LIMIT_MILLIS} is cut off.
      */
     public static void dropBodyThenClose(RoutingContext ctx) {
         var request = ctx.request();
         var connection = request.connection();
+        if (!ctx.response().headWritten()) {
+            // Announced, so that the client does not send its next request on a connection about to close.
+            ctx.response().putHeader("Connection", "close");
+        }
         if (request.isEnded()) {
             ctx.response().endHandler(ignored -> connection.close());
             return;

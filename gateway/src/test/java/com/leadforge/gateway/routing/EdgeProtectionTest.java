@@ -3,6 +3,7 @@ package com.leadforge.gateway.routing;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.equalToIgnoringCase;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.io.ByteArrayInputStream;
@@ -89,6 +90,8 @@ class EdgeProtectionTest {
                 .body(new byte[THREE_MEGABYTES])
                 .when().post("/api/v1/leads")
                 .then().statusCode(413).contentType(PROBLEM_JSON)
+                // The gateway closes the connection after it: a client must not send its next request on it.
+                .header("Connection", equalToIgnoringCase("close"))
                 .body("type", equalTo("https://leadforge.io/problems/payload-too-large"))
                 .body("status", equalTo(413));
     }
@@ -99,6 +102,7 @@ class EdgeProtectionTest {
                 .body(new ByteArrayInputStream(new byte[THREE_MEGABYTES]))
                 .when().post("/api/v1/leads")
                 .then().statusCode(413).contentType(PROBLEM_JSON)
+                .header("Connection", equalToIgnoringCase("close"))
                 .body("type", equalTo("https://leadforge.io/problems/payload-too-large"));
         given().auth().oauth2(token).contentType(ContentType.BINARY)
                 .body(new ByteArrayInputStream(new byte[1024]))
