@@ -232,6 +232,12 @@ public class ApiProxy {
         var response = ctx.response().setStatusCode(upstreamResponse.statusCode());
         GatewayHeaders.copyResponseHeaders(upstreamResponse.headers(), response.headers());
         response.putHeader(GatewayHeaders.REQUEST_ID, requestId);
+        if (!ctx.request().isEnded()) {
+            // The service answered before the whole body was forwarded (e.g. its 413): the rest of the body is never
+            // read, so this connection cannot carry another request. Say so, or the client reuses it and its next
+            // request meets a closed socket.
+            response.putHeader("Connection", "close");
+        }
         if (upstreamResponse.getHeader("Content-Length") == null) {
             response.setChunked(true);
         }
