@@ -63,7 +63,9 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper({ JsonParseException.class })
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
-        return respond(ProblemType.MALFORMED_REQUEST, "The request body is not valid JSON", uri, List.of());
+        boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+        return respond(ProblemType.MALFORMED_REQUEST, duplicate ? "The request body names a member more than once"
+                : "The request body is not valid JSON", uri, List.of());
     }
 
     @ServerExceptionMapper({ MismatchedInputException.class, InvalidFormatException.class,

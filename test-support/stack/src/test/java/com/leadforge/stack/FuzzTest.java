@@ -71,7 +71,7 @@ class FuzzTest {
         List<Job> destructive = new ArrayList<>();
         int operations = 0;
         for (String service : SERVICES) {
-            JsonNode openApi = json.readTree(given().baseUri(stack.serviceUrl(service))
+            JsonNode openApi = json.readTree(given().baseUri(stack.managementUrl(service))
                     .when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
             BadRequests generator = new BadRequests(new OpenApiExamples(openApi, this::idFor), this::pathValue);
             Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields();
