@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.leadforge.campaign.campaign.CampaignService;
 import com.leadforge.shared.api.Page;
 import com.leadforge.shared.api.PageRequest;
+import com.leadforge.shared.events.CampaignClientRevokedEvent;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.panache.common.Sort;
@@ -15,7 +16,9 @@ import jakarta.transaction.Transactional;
 
 /**
  * Shares campaigns with client users. Grants are idempotent: granting twice keeps the first grant, revoking a grant
- * that does not exist is not an error (the end state is what the caller asked for).
+ * that does not exist is not an error (the end state is what the caller asked for). Each real change is announced in
+ * its own transaction ({@link GrantEvents}); a repeated grant or a revoke of nothing changes nothing and announces
+ * nothing.
  */
 @ApplicationScoped
 public class ClientGrantService {
@@ -28,10 +31,12 @@ public class ClientGrantService {
 
     private final CampaignService campaigns;
     private final TenantContext tenant;
+    private final GrantEvents events;
 
-    public ClientGrantService(CampaignService campaigns, TenantContext tenant) {
+    public ClientGrantService(CampaignService campaigns, TenantContext tenant, GrantEvents events) {
         this.campaigns = campaigns;
         this.tenant = tenant;
+        this.events = events;
     }
 
     /** Returns true when the grant is new. */
@@ -49,6 +54,7 @@ public class ClientGrantService {
         grant.grantedBy = tenant.actor();
         grant.grantedAt = Instant.now();
         grant.persist();
+        events.granted(grant);
         return true;
     }
 
@@ -56,7 +62,9 @@ public class ClientGrantService {
     public void revoke(UUID campaignId, String userId) {
         tenant.requireAgencyId();
         campaigns.lockForChange(campaignId);
-        CampaignClientGrant.delete("id.campaignId = ?1 and id.userId = ?2", campaignId, userId);
+        if (CampaignClientGrant.delete("id.campaignId = ?1 and id.userId = ?2", campaignId, userId) > 0) {
+            events.revoked(campaignId, userId, CampaignClientRevokedEvent.REVOKED, Instant.now());
+        }
     }
 
     @Transactional

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.leadforge.campaign.access.CallerScope;
+import com.leadforge.campaign.access.GrantEvents;
 import com.leadforge.shared.api.Page;
 import com.leadforge.shared.api.PageRequest;
 import com.leadforge.shared.events.CampaignCreatedEvent;
@@ -24,6 +24,7 @@ import com.leadforge.shared.outbox.OutboxWriter;
 import com.leadforge.shared.problem.Problem;
 import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.problem.ProblemType;
+import com.leadforge.shared.tenancy.CallerScope;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
@@ -49,11 +50,13 @@ public class CampaignService {
     private final TenantContext tenant;
     private final OutboxWriter outbox;
     private final CallerScope scope;
+    private final GrantEvents grantEvents;
 
-    public CampaignService(TenantContext tenant, OutboxWriter outbox, CallerScope scope) {
+    public CampaignService(TenantContext tenant, OutboxWriter outbox, CallerScope scope, GrantEvents grantEvents) {
         this.tenant = tenant;
         this.outbox = outbox;
         this.scope = scope;
+        this.grantEvents = grantEvents;
     }
 
     /**
@@ -227,6 +230,9 @@ public class CampaignService {
             }
             return Optional.of(campaign);
         }
+        // The delete cascades to the campaign's grants: their end is announced too, ahead of campaign.deleted. A
+        // forced delete (above) archives instead, and the grants keep applying to the archived campaign and its leads.
+        grantEvents.campaignDeleted(campaign.id, now);
         outbox.append(EventType.CAMPAIGN_DELETED, agencyId, campaign.id, tenant.actor(),
                 new CampaignDeletedEvent(campaign.id, agencyId, campaign.name, campaign.status.code(), tenant.actor(),
                         now));

@@ -13,19 +13,20 @@ import org.jboss.logging.Logger;
 import com.leadforge.campaign.counters.CampaignCounters.Counters;
 import com.leadforge.campaign.counters.CampaignCounters.Named;
 import com.leadforge.shared.events.LeadSnapshot;
-import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.problem.ProblemType;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 
 /**
- * Recomputes the caller's agency's counters from a full replay of the lead topic and reports the drift. The replay
- * runs outside any transaction (Kafka I/O must not hold a connection or locks); then, in one transaction, the
+ * Recomputes one agency's counters from a full replay of the lead topic and reports the drift; runs in the background
+ * ({@link ReconciliationRuns}), as its own unit of work for the run's agency. The replay runs outside any transaction
+ * (Kafka I/O must not hold a connection or locks) and keeps only that agency's leads; then, in one transaction, the
  * replayed snapshots are merged into the projection (newer versions only, so an event the live consumer applied
- * meanwhile is never undone), every campaign of the agency is locked and recounted, and the counters before and
- * after are compared.
+ * meanwhile is never undone), every campaign of the agency — and no other — is locked and recounted, and the counters
+ * before and after are compared.
  */
 @ApplicationScoped
 public class ReconciliationService {
@@ -49,24 +50,30 @@ public class ReconciliationService {
         this.counters = counters;
     }
 
-    public Report reconcile() {
-        String agencyId = tenant.requireAgencyId();
+    /** Runs {@code run} to its end, recording the report or the reason it failed; never throws for expected failures. */
+    @ActivateRequestContext
+    public void reconcile(ReconciliationRun run) {
+        String agencyId = run.agencyId();
+        tenant.enter(agencyId, run.requestedBy());
+        run.phase(ReconciliationRun.Phase.REPLAYING);
         TopicReplay.Result result;
         try {
-            result = replay.read(agencyId);
+            result = replay.read(agencyId, run::progress);
         } catch (TopicReplay.IncompleteReplayException e) {
-            throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, e.getMessage());
+            run.failed(ProblemType.SERVICE_UNAVAILABLE, e.getMessage());
+            return;
         } catch (TimeoutException | KafkaException e) {
             LOG.warnf(e, "Reconciliation of agency %s could not read the lead topic", agencyId);
-            throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE,
-                    "The event log cannot be read right now; try again later");
+            run.failed(ProblemType.SERVICE_UNAVAILABLE, "The event log cannot be read right now; try again later");
+            return;
         }
+        run.phase(ReconciliationRun.Phase.REPAIRING);
         Report report = QuarkusTransaction.requiringNew().call(() -> repair(agencyId, result));
         if (!report.drift().isEmpty()) {
             LOG.warnf("Reconciliation fixed the counters of %d campaign(s) of agency %s", report.drift().size(),
                     agencyId);
         }
-        return report;
+        run.succeeded(report);
     }
 
     private Report repair(String agencyId, TopicReplay.Result result) {

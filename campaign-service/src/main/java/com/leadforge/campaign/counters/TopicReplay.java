@@ -28,13 +28,20 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Reads the whole lead topic once, from the beginning up to the end offsets captured when it starts (records
  * published meanwhile are left to the live consumer), with a consumer of its own that joins no group and commits
  * nothing, so the live consumer's position is untouched. Bounded in time ({@code leadforge.reconcile.max-duration},
- * and a fault-tolerance timeout above it) and in memory ({@code leadforge.reconcile.max-leads}).
+ * and a fault-tolerance timeout above it) and in memory: only the one agency's leads are kept, at most
+ * {@code leadforge.reconcile.max-leads} of them, one compact snapshot each.
  */
 @ApplicationScoped
 public class TopicReplay {
 
     /** What the replay found for one agency: the newest snapshot of each of its leads. */
     public record Result(Map<UUID, LeadSnapshot> leads, long recordsRead, long skippedRecords) {
+    }
+
+    /** Told how far the replay is: records read and to read (all agencies), distinct leads of the agency kept. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void progress(long recordsRead, long recordsTotal, long leadsKept);
     }
 
     /** The replay could not complete within its bounds; retrying at once would not help. */
@@ -62,7 +69,7 @@ public class TopicReplay {
     /** Transient broker failures are retried; an over-long or over-large replay is not. */
     @Timeout(value = 90, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IncompleteReplayException.class)
-    public Result read(String agencyId) {
+    public Result read(String agencyId, ProgressListener progress) {
         long deadline = System.nanoTime() + maxDuration.toNanos();
         Map<UUID, LeadSnapshot> leads = new HashMap<>();
         long read = 0;
@@ -77,6 +84,12 @@ public class TopicReplay {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long total = 0;
+            for (Map.Entry<TopicPartition, Long> start : consumer.beginningOffsets(partitions, Duration.ofSeconds(10))
+                    .entrySet()) {
+                total += Math.max(0, end.getOrDefault(start.getKey(), 0L) - start.getValue());
+            }
+            progress.progress(0, total, 0);
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IncompleteReplayException("The lead topic could not be read to its end within "
@@ -111,6 +124,7 @@ public class TopicReplay {
                                 + " leads on the topic; raise leadforge.reconcile.max-leads to reconcile it");
                     }
                 }
+                progress.progress(read, total, leads.size());
             }
         }
         return new Result(leads, read, skipped);

@@ -1,12 +1,18 @@
 package com.leadforge.campaign.counters;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +51,7 @@ import jakarta.persistence.EntityManager;
 /**
  * Synthetic lead events (CloudEvents with {@code lead} snapshots) published to the real broker keep the campaign
  * counters exact under duplicate, out-of-order and repeated delivery; poison goes to the dead-letter topic;
- * reconciliation finds and fixes drift. Each test waits until the consumer has recorded every event id it published,
+ * reconciliation (in the background, one at a time) finds and fixes drift. Each test waits until the consumer has recorded every event id it published,
  * then asserts exact values, so a late duplicate cannot hide behind an early match.
  */
 @QuarkusTest
@@ -60,6 +66,13 @@ class CampaignCountersTest {
 
     @Inject
     EntityManager entityManager;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String dbPassword;
 
     KafkaProducer<String, String> producer;
     /** Every record published by the current test, for replays. */
@@ -180,8 +193,10 @@ class CampaignCountersTest {
         awaitAllApplied();
         assertCounters(admin(victim), victimCampaign, 0, 0, 0, 0);
         // And the attacker's reconciliation leaves the victim's counters alone.
-        given().auth().oauth2(admin(attacker)).post("/api/v1/campaigns/reconcile")
-                .then().statusCode(200).body("campaigns_checked", equalTo(0)).body("drift", empty());
+        JsonPath attack = reconcile(admin(attacker));
+        assertEquals("succeeded", attack.getString("status"));
+        assertEquals(0, attack.getInt("result.campaigns_checked"));
+        assertEquals(List.of(), attack.getList("result.drift"));
         assertCounters(admin(victim), victimCampaign, 0, 0, 0, 0);
     }
 
@@ -239,14 +254,18 @@ class CampaignCountersTest {
 
         given().auth().oauth2(TestTokens.user("r").agency(agency).roles("researcher").sign())
                 .post("/api/v1/campaigns/reconcile").then().statusCode(403).contentType("application/problem+json");
-        JsonPath report = given().auth().oauth2(admin).post("/api/v1/campaigns/reconcile")
-                .then().statusCode(200)
-                .body("campaigns_checked", equalTo(2))
-                .body("leads_replayed", equalTo(2))
-                .body("leads_corrected", equalTo(1))
-                .body("drift.campaign_id", hasItem(campaign.toString()))
-                .extract().jsonPath();
+        JsonPath run = reconcile(admin);
+        assertEquals("succeeded", run.getString("status"), run.prettify());
+        assertEquals("done", run.getString("phase"));
+        assertEquals(2, run.getInt("result.campaigns_checked"));
+        assertEquals(2, run.getInt("result.leads_replayed"));
+        assertEquals(1, run.getInt("result.leads_corrected"));
+        assertEquals(2, run.getInt("progress.leads_replayed"));
+        assertTrue(run.getLong("progress.records_read") >= 2 && run.getLong("progress.records_read")
+                <= run.getLong("progress.records_total"), run.prettify());
+        JsonPath report = run.setRootPath("result");
         assertEquals(1, report.getList("drift").size(), "the untouched campaign has no drift: " + untouched);
+        assertEquals(campaign.toString(), report.getString("drift[0].campaign_id"));
         assertEquals("Drifting", report.getString("drift[0].name"));
         assertEquals(7, report.getInt("drift[0].stored.leads_count"));
         assertEquals(0, report.getInt("drift[0].stored.responded_count"));
@@ -255,12 +274,75 @@ class CampaignCountersTest {
         assertCounters(admin, campaign, 2, 1, 2, 1);
 
         // A second run finds nothing left to fix.
-        given().auth().oauth2(admin).post("/api/v1/campaigns/reconcile")
-                .then().statusCode(200).body("drift", empty()).body("leads_corrected", equalTo(0));
+        JsonPath again = reconcile(admin);
+        assertEquals(List.of(), again.getList("result.drift"));
+        assertEquals(0, again.getInt("result.leads_corrected"));
         // The live consumer keeps working on top of the repaired projection.
         publish(agency, "deleted", snap(lead2, agency, campaign, "responded", "pending", true, true, true, 2));
         awaitAllApplied();
         assertCounters(admin, campaign, 1, 1, 1, 0);
+    }
+
+    /**
+     * A run works in the background and one at a time: while one is held up (here by a row lock on one of its
+     * campaigns), asking again as its agency joins it, asking as another agency is a 409, and its status is the
+     * agency's alone. Once the lock goes, it finishes and its report is on the status resource.
+     */
+    @Test
+    void reconciliationRunsInTheBackgroundOneAtATimeAndItsStatusIsTheAgencysOnly() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        String admin = admin(agency);
+        UUID campaign = UUID.fromString(create(admin, "Locked"));
+        publish(agency, "created", snap(UUID.randomUUID(), agency, campaign, "new", "pending", false, false, false, 1));
+        awaitAllApplied();
+        String other = admin(UUID.randomUUID().toString());
+
+        String location;
+        try (Connection lock = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword)) {
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("select set_config('leadforge.agency_id', '" + agency + "', true)");
+                statement.execute("select id from campaign where id = '" + campaign + "' for update");
+            }
+            var started = given().auth().oauth2(admin).post("/api/v1/campaigns/reconcile").then().statusCode(202)
+                    .header("Location", startsWith("/api/v1/campaigns/reconcile/"))
+                    .body("status", equalTo("running"))
+                    .extract();
+            location = started.header("Location");
+            assertEquals(location, "/api/v1/campaigns/reconcile/" + started.path("id"));
+            Await.until("the run waiting for the campaign lock", Duration.ofSeconds(60), () -> "repairing".equals(
+                    given().auth().oauth2(admin).get(location).then().statusCode(200).extract().path("phase")));
+
+            given().auth().oauth2(admin).post("/api/v1/campaigns/reconcile").then().statusCode(202)
+                    .header("Location", equalTo(location)).body("status", equalTo("running"));
+            given().auth().oauth2(other).post("/api/v1/campaigns/reconcile").then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://leadforge.io/problems/conflict"))
+                    .body(not(containsString(agency)));
+            given().auth().oauth2(other).get(location).then().statusCode(404).contentType("application/problem+json");
+            given().auth().oauth2(TestTokens.user("r2").agency(agency).roles("researcher").sign()).get(location)
+                    .then().statusCode(403);
+            lock.rollback();
+        }
+        Await.until("the run to finish", Duration.ofSeconds(60), () -> !"running".equals(
+                given().auth().oauth2(admin).get(location).then().extract().path("status")));
+        given().auth().oauth2(admin).get(location).then().statusCode(200)
+                .body("status", equalTo("succeeded"))
+                .body("result.campaigns_checked", equalTo(1))
+                .body("result.leads_replayed", equalTo(1))
+                .body("finished_at", notNullValue());
+        // Free again: the other agency may start its own now.
+        assertEquals("succeeded", reconcile(other).getString("status"));
+        given().auth().oauth2(admin).get("/api/v1/campaigns/reconcile/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    /** Starts a reconciliation as {@code token} and waits for it to end; returns its final status. */
+    static JsonPath reconcile(String token) {
+        String location = given().auth().oauth2(token).post("/api/v1/campaigns/reconcile").then().statusCode(202)
+                .extract().header("Location");
+        Await.until("reconciliation " + location + " to finish", Duration.ofSeconds(90), () -> !"running".equals(
+                given().auth().oauth2(token).get(location).then().statusCode(200).extract().path("status")));
+        return given().auth().oauth2(token).get(location).then().statusCode(200).extract().jsonPath();
     }
 
     private static LeadSnapshot snap(UUID lead, String agency, UUID campaign, String status, String qualification,
@@ -340,7 +422,9 @@ class CampaignCountersTest {
             String id = UUID.randomUUID().toString();
             ProducerRecord<String, String> marker = new ProducerRecord<>(Topics.LEAD_EVENTS, key, "{}");
             header(marker, CloudEventHeaders.ID, id);
-            header(marker, CloudEventHeaders.TYPE, "leadforge.test.marker.v1");
+            // A known type without a lead snapshot: recorded in the inbox, counted nowhere. (An unknown type would be
+            // dead-lettered, not recorded.)
+            header(marker, CloudEventHeaders.TYPE, "leadforge.lead.updated.v1");
             header(marker, CloudEventHeaders.SOURCE, "/test");
             header(marker, CloudEventHeaders.AGENCY_ID, UUID.randomUUID().toString());
             try {

@@ -2,6 +2,9 @@ package com.leadforge.campaign.counters;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +31,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
-/** A replay that would exceed its memory bound stops and answers 503 problem+json; the counters stay as they were. */
+/**
+ * A replay that would exceed its memory bound stops: the run ends failed with a {@code service-unavailable} problem
+ * type naming the bound, and the counters stay as they were.
+ */
 @QuarkusTest
 @TestProfile(ReconciliationBoundsTest.TinyReplay.class)
 class ReconciliationBoundsTest {
@@ -70,10 +76,11 @@ class ReconciliationBoundsTest {
         Await.until("both leads counted", Duration.ofSeconds(60), () -> given().auth().oauth2(admin)
                 .get("/api/v1/campaigns/" + campaign).then().extract().<Integer>path("leads_count") == 2);
 
-        given().auth().oauth2(admin).post("/api/v1/campaigns/reconcile")
-                .then().statusCode(503)
-                .contentType("application/problem+json")
-                .body("type", equalTo("https://leadforge.io/problems/service-unavailable"));
+        var run = CampaignCountersTest.reconcile(admin);
+        assertEquals("failed", run.getString("status"), run.prettify());
+        assertEquals("https://leadforge.io/problems/service-unavailable", run.getString("error.type"));
+        assertTrue(run.getString("error.detail").contains("leadforge.reconcile.max-leads"), run.prettify());
+        assertNull(run.get("result"));
         given().auth().oauth2(admin).get("/api/v1/campaigns/" + campaign)
                 .then().statusCode(200).body("leads_count", equalTo(2));
     }

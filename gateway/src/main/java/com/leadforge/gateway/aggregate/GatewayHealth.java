@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.gateway.routing.RouteTable;
 import com.leadforge.shared.problem.ProblemType;
@@ -22,8 +23,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * {@code GET /api/health}: the readiness of every service behind the gateway in one document, 200 when all are UP and
- * 503 otherwise. {@code ?detailed=true} adds each service's status and latency for super_admin and agency_admin
+ * {@code GET /api/health}: the readiness of every service behind the gateway (asked on its management port) in one
+ * document, 200 when all are UP and 503 otherwise. {@code ?detailed=true} adds each service's status and latency for super_admin and agency_admin
  * tokens only; everyone else sees the overall status alone (no internal addresses either way).
  */
 @Singleton
@@ -46,13 +47,13 @@ public class GatewayHealth {
     }
 
     void register(@Observes Router router) {
-        endpoints.serve(router, "/api/health", (ctx, identity, requestId) -> respond(ctx, identity, requestId));
+        endpoints.serve(router, "/api/health", RouteClass.HEALTH, (ctx, identity, requestId) -> respond(ctx, identity, requestId));
     }
 
     private void respond(RoutingContext ctx, SecurityIdentity identity, String requestId) {
         boolean detailed = "true".equalsIgnoreCase(ctx.request().getParam("detailed")) && mayReadDetails(identity);
         Map<String, java.net.URI> services = new LinkedHashMap<>();
-        routes.routes().forEach(route -> services.putIfAbsent(route.service(), route.baseUri()));
+        routes.routes().forEach(route -> services.putIfAbsent(route.service(), route.managementUri()));
         List<Future<JsonObject>> probes = new ArrayList<>();
         services.forEach((service, base) -> probes.add(probe(service, base)));
         Future.join(probes).onComplete(ignored -> {

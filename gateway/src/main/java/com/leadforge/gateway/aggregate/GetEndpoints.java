@@ -2,6 +2,7 @@ package com.leadforge.gateway.aggregate;
 
 import com.leadforge.gateway.edge.ProblemFallbacks;
 import com.leadforge.gateway.ratelimit.RateLimitGate;
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.gateway.routing.ProblemResponses;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -33,7 +34,8 @@ public class GetEndpoints {
         this.problems = problems;
     }
 
-    public void serve(Router router, String path, Responder responder) {
+    /** Serves GET {@code path}; its requests count against {@code routeClass} whatever spelling reached the route. */
+    public void serve(Router router, String path, RouteClass routeClass, Responder responder) {
         router.route(path).handler(ctx -> {
             if (ProblemFallbacks.refuseUnlessGet(ctx, problems)) {
                 return;
@@ -41,9 +43,9 @@ public class GetEndpoints {
             String requestId = ProblemResponses.requestIdOf(ctx);
             Context context = ctx.vertx().getOrCreateContext();
             QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                    identity -> rateLimits.admit(ctx, context, identity, requestId,
+                    identity -> rateLimits.admit(ctx, context, identity, requestId, routeClass,
                             () -> responder.respond(ctx, identity, requestId)),
-                    failure -> rateLimits.admit(ctx, context, null, requestId,
+                    failure -> rateLimits.admit(ctx, context, null, requestId, routeClass,
                             () -> responder.respond(ctx, null, requestId)));
         });
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.gateway.routing.RouteTable;
 import com.leadforge.shared.problem.ProblemType;
@@ -21,8 +22,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * {@code GET /api/openapi}: the services' OpenAPI documents ({@code /q/openapi?format=json}) merged into one public
- * document: their {@code /api/...} paths, components and tags. Swagger UI ({@code /q/swagger-ui}) shows it. A service
+ * {@code GET /api/openapi}: the services' OpenAPI documents ({@code /q/openapi?format=json} on their management
+ * ports) merged into one public document: their {@code /api/...} paths, components and tags. A service
  * that does not answer is left out and named in {@code x-leadforge-unavailable-services}.
  */
 @Singleton
@@ -45,13 +46,13 @@ public class MergedOpenApi {
     }
 
     void register(@Observes Router router) {
-        endpoints.serve(router, "/api/openapi", (ctx, identity, requestId) -> respond(ctx, requestId));
+        endpoints.serve(router, "/api/openapi", RouteClass.DEFAULT, (ctx, identity, requestId) -> respond(ctx, requestId));
     }
 
     private void respond(RoutingContext ctx, String requestId) {
         // One document per service address (several routes may share a service).
         Map<URI, String> services = new LinkedHashMap<>();
-        routes.routes().forEach(route -> services.putIfAbsent(route.baseUri(), route.service()));
+        routes.routes().forEach(route -> services.putIfAbsent(route.managementUri(), route.service()));
         List<String> names = new ArrayList<>(services.values());
         List<Future<JsonObject>> documents = new ArrayList<>();
         services.keySet().forEach(base -> documents.add(downstream.get(base, SERVICE_DOCUMENT)

@@ -61,7 +61,7 @@ public class CrossOriginAllowlist {
     }
 
     /**
-     * A page served by the gateway itself (Swagger UI) may call it. The scheme is not compared: behind a TLS-terminating
+     * A page served by the gateway itself (Swagger UI, in dev mode) may call it. The scheme is not compared: behind a TLS-terminating
      * load balancer the gateway sees http while the browser's origin is https; the host and port are what the browser
      * connected to.
      */

@@ -3,6 +3,7 @@ package com.leadforge.gateway.ratelimit;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import com.leadforge.gateway.edge.ClientAddress;
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.shared.problem.ProblemType;
 import com.leadforge.shared.tenancy.AgencyId;
@@ -15,9 +16,11 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
 /**
- * Counts every {@code /api} request against its buckets, writes the rate-limit headers, and answers 429 (problem+json
+ * Counts every {@code /api} request against its buckets for the route class the caller determined from the routed
+ * path, writes the rate-limit headers, and answers 429 (problem+json
  * with {@code Retry-After}) when a bucket is empty. Authenticated requests count against their user ({@code sub}) and
- * agency; anonymous or unauthenticated ones against the client address.
+ * agency; anonymous or unauthenticated ones against the client address ({@link ClientAddress}: the socket peer, or
+ * what trusted proxies say is the client).
  */
 @Singleton
 public class RateLimitGate {
@@ -27,11 +30,14 @@ public class RateLimitGate {
     private final RateLimiter limiter;
     private final RateLimitConfig config;
     private final ProblemResponses problems;
+    private final ClientAddress clientAddress;
 
-    public RateLimitGate(RateLimiter limiter, RateLimitConfig config, ProblemResponses problems) {
+    public RateLimitGate(RateLimiter limiter, RateLimitConfig config, ProblemResponses problems,
+            ClientAddress clientAddress) {
         this.limiter = limiter;
         this.config = config;
         this.problems = problems;
+        this.clientAddress = clientAddress;
     }
 
     /**
@@ -39,7 +45,7 @@ public class RateLimitGate {
      * of the limiter itself lets the request through (logged): rate limiting must not take the API down.
      */
     public void admit(RoutingContext ctx, Context context, SecurityIdentity identity, String requestId,
-            Runnable admitted) {
+            RouteClass routeClass, Runnable admitted) {
         if (ctx.response().headWritten()) {
             // Already answered (e.g. Quarkus's own 401 for an unverifiable token): nothing left to count or say.
             return;
@@ -49,7 +55,6 @@ public class RateLimitGate {
             return;
         }
         HttpServerRequest request = ctx.request();
-        RouteClass routeClass = RouteClass.of(request.method(), request.path());
         RateLimiter.Subject subject = subjectOf(identity, request);
         limiter.consume(subject, routeClass).whenComplete((decision, failure) -> context.runOnContext(ignored -> {
             if (ctx.response().headWritten()) {
@@ -70,7 +75,7 @@ public class RateLimitGate {
         }));
     }
 
-    static RateLimiter.Subject subjectOf(SecurityIdentity identity, HttpServerRequest request) {
+    RateLimiter.Subject subjectOf(SecurityIdentity identity, HttpServerRequest request) {
         if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token) {
             String user = token.getSubject() != null ? token.getSubject() : token.getName();
             String agency;
@@ -84,7 +89,8 @@ public class RateLimitGate {
             }
             return new RateLimiter.Subject("sub:" + user, agency);
         }
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        // The real client behind trusted proxies: behind an ingress the socket peer is the same for everyone.
+        String address = clientAddress.resolve(request).client();
         return new RateLimiter.Subject("address:" + address, null);
     }
 }

@@ -1,5 +1,6 @@
 package com.leadforge.gateway.ratelimit;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,16 +16,24 @@ public enum RouteClass {
     DEFAULT("default"),
     /** {@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE} of ordinary resources. */
     MUTATIONS("mutations"),
-    /** Bulk operations: any path with a {@code bulk}, {@code batch} or {@code import} segment. */
+    /**
+     * Bulk operations: a segment that is, or has as a word ({@code -}, {@code _} or {@code .} separated), {@code bulk},
+     * {@code batch}, {@code import} or {@code reconcile}, or starts with {@code bulk}/{@code batch}
+     * ({@code bulk-update}, {@code bulkDelete}, {@code batch_create}, {@code csv-import}).
+     */
     BULK("bulk"),
-    /** Exports: any path with an {@code export} segment (streamed, expensive for the services). */
+    /**
+     * Exports (streamed, expensive for the services, and a way to take data out): a segment that is, or has as a word,
+     * {@code export} or {@code exports} ({@code export}, {@code gdpr-export}, {@code export.csv}). Checked before bulk.
+     */
     EXPORT("export"),
     /** The gateway's own {@code /api/health}. */
     HEALTH("health");
 
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
-    private static final Set<String> BULK_SEGMENTS = Set.of("bulk", "batch", "import", "imports");
-    private static final Set<String> EXPORT_SEGMENTS = Set.of("export", "exports");
+    private static final Set<String> BULK_WORDS = Set.of("bulk", "batch", "batches", "import", "imports", "reconcile");
+    private static final Set<String> BULK_PREFIXES = Set.of("bulk", "batch");
+    private static final Set<String> EXPORT_WORDS = Set.of("export", "exports");
 
     private final String key;
 
@@ -37,18 +46,31 @@ public enum RouteClass {
         return key;
     }
 
+    /**
+     * The class of a request to {@code path}, which must be the path the request is routed and forwarded by
+     * ({@link com.leadforge.gateway.routing.RequestPath#decoded()}): classing the raw path lets an encoded
+     * {@code %65xport} pass as an ordinary read.
+     */
     public static RouteClass of(HttpMethod method, String path) {
         String lower = path == null ? "" : path.toLowerCase(Locale.ROOT);
         if (lower.equals("/api/health") || lower.startsWith("/api/health/")) {
             return HEALTH;
         }
-        for (String segment : lower.split("/")) {
-            if (EXPORT_SEGMENTS.contains(segment)) {
+        String[] segments = lower.split("/");
+        boolean bulk = false;
+        for (String segment : segments) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            List<String> words = List.of(segment.split("[-_.]+"));
+            if (words.stream().anyMatch(EXPORT_WORDS::contains)) {
                 return EXPORT;
             }
-            if (BULK_SEGMENTS.contains(segment)) {
-                return BULK;
-            }
+            bulk |= words.stream().anyMatch(BULK_WORDS::contains)
+                    || BULK_PREFIXES.stream().anyMatch(segment::startsWith);
+        }
+        if (bulk) {
+            return BULK;
         }
         return READS.contains(method) ? DEFAULT : MUTATIONS;
     }

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import com.leadforge.gateway.edge.BodySizeLimit;
+import com.leadforge.gateway.edge.ClientAddress;
 import com.leadforge.gateway.ratelimit.RateLimitGate;
 import com.leadforge.gateway.ratelimit.RouteClass;
 import com.leadforge.shared.problem.ProblemType;
@@ -34,8 +35,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Forwards {@code /api/v1/**} to the owning service: authenticate the token, count the request against its rate
- * limits ({@link RateLimitGate}), route ({@link RouteTable}), apply {@link AccessPolicy}, then exchange through the
+ * Forwards {@code /api/v1/**} to the owning service: resolve the one path the request is judged by
+ * ({@link RequestPath}), authenticate the token, count the request against its rate limits ({@link RateLimitGate}),
+ * route ({@link RouteTable}), apply {@link AccessPolicy}, then exchange through the
  * service's circuit breaker ({@link UpstreamGuards}) with per-route-class timeouts. Bodies are streamed both ways
  * (never buffered), so exports and server-sent events flow through with constant memory; bodies without a
  * Content-Length are counted against the body-size limit on the way. Every refusal is problem+json.
@@ -54,9 +56,12 @@ public class ApiProxy {
     private final UpstreamGuards guards;
     private final Vertx vertx;
     private final BodySizeLimit bodySizeLimit;
+    private final ClientAddress clientAddress;
 
     public ApiProxy(RouteTable routes, AccessPolicy policy, ProblemResponses problems, GatewayConfig config,
-            Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit) {
+            Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit,
+            ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.routes = routes;
         this.policy = policy;
         this.problems = problems;
@@ -82,18 +87,37 @@ public class ApiProxy {
         request.pause();
         String requestId = GatewayHeaders.requestId(request.getHeader(GatewayHeaders.REQUEST_ID));
         Context context = ctx.vertx().getOrCreateContext();
+        RequestPath path;
+        RouteClass routeClass;
+        String refusal = null;
+        try {
+            path = RequestPath.of(request.path());
+            routeClass = RouteClass.of(request.method(), path.decoded());
+        } catch (RequestPath.Refused e) {
+            path = null;
+            routeClass = RouteClass.of(request.method(), "/");
+            refusal = e.getMessage();
+        }
+        RequestPath routed = path;
+        RouteClass counted = routeClass;
+        String refused = refusal;
         QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                identity -> rateLimits.admit(ctx, context, identity, requestId,
-                        () -> routeAuthenticated(ctx, context, identity, requestId)),
-                failure -> rateLimits.admit(ctx, context, null, requestId,
+                identity -> rateLimits.admit(ctx, context, identity, requestId, counted, () -> {
+                    if (refused != null) {
+                        problems.send(ctx, ProblemType.MALFORMED_REQUEST, refused, requestId);
+                    } else {
+                        routeAuthenticated(ctx, context, identity, routed, counted, requestId);
+                    }
+                }),
+                failure -> rateLimits.admit(ctx, context, null, requestId, counted,
                         () -> problems.send(ctx, ProblemType.UNAUTHORIZED, "A valid bearer token is required",
                                 requestId)));
     }
 
     private void routeAuthenticated(RoutingContext ctx, Context context, SecurityIdentity identity,
-            String requestId) {
+            RequestPath path, RouteClass routeClass, String requestId) {
         HttpServerRequest request = ctx.request();
-        var route = routes.resolve(request.path());
+        var route = routes.resolve(path.decoded());
         if (route.isEmpty()) {
             problems.send(ctx, ProblemType.NOT_FOUND, "No API resource at this path", requestId);
             return;
@@ -101,28 +125,32 @@ public class ApiProxy {
         policy.check(identity, request.method(), request.getHeader(Roles.ACTING_AGENCY_HEADER))
                 .ifPresentOrElse(
                         refusal -> problems.send(ctx, refusal.type(), refusal.detail(), requestId),
-                        () -> forwardSafely(ctx, context, route.get(), requestId));
+                        () -> forwardSafely(ctx, context, route.get(), path, routeClass, requestId));
     }
 
-    private void forwardSafely(RoutingContext ctx, Context context, RouteTable.Route route, String requestId) {
+    private void forwardSafely(RoutingContext ctx, Context context, RouteTable.Route route, RequestPath path,
+            RouteClass routeClass, String requestId) {
         try {
-            forward(ctx, context, route, requestId);
+            forward(ctx, context, route, path, routeClass, requestId);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not forward request %s", requestId);
             problems.send(ctx, ProblemType.INTERNAL, "The gateway could not forward the request", requestId);
         }
     }
 
-    private void forward(RoutingContext ctx, Context context, RouteTable.Route route, String requestId) {
+    private void forward(RoutingContext ctx, Context context, RouteTable.Route route, RequestPath path,
+            RouteClass routeClass, String requestId) {
         HttpServerRequest inbound = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         GatewayHeaders.copyRequestHeaders(inbound.headers(), headers);
+        ClientAddress.Resolved client = clientAddress.resolve(inbound);
         headers.set(GatewayHeaders.REQUEST_ID, requestId)
                 .set(GatewayHeaders.TRACEPARENT, GatewayHeaders.traceparent(inbound.getHeader(GatewayHeaders.TRACEPARENT)))
-                .set("X-Forwarded-For", inbound.remoteAddress() == null ? "" : inbound.remoteAddress().hostAddress())
-                .set("X-Forwarded-Proto", inbound.scheme())
-                .set("X-Forwarded-Host", String.valueOf(inbound.authority()));
-        RouteClass routeClass = RouteClass.of(inbound.method(), inbound.path());
+                // client first, then the trusted proxies, then our peer: services take the first entry.
+                .set("X-Forwarded-For", client.forwardedFor())
+                .set("X-Forwarded-Proto", forwardedValue(inbound, client, "X-Forwarded-Proto", inbound.scheme()))
+                .set("X-Forwarded-Host", forwardedValue(inbound, client, "X-Forwarded-Host",
+                        String.valueOf(inbound.authority())));
         boolean longRunning = routeClass == RouteClass.BULK || routeClass == RouteClass.EXPORT;
         Duration responseTimeout = longRunning ? config.longRunning().responseTimeout() : config.responseTimeout();
         Duration idleTimeout = longRunning ? config.longRunning().idleTimeout() : config.idleTimeout();
@@ -130,7 +158,8 @@ public class ApiProxy {
                 .setMethod(inbound.method())
                 .setHost(route.baseUri().getHost())
                 .setPort(route.baseUri().getPort())
-                .setURI(inbound.uri())
+                // The service gets the path the gateway routed and classed, not the client's spelling of it.
+                .setURI(inbound.query() == null ? path.encoded() : path.encoded() + "?" + inbound.query())
                 .setIdleTimeout(idleTimeout.toMillis())
                 .setHeaders(headers);
 
@@ -180,6 +209,13 @@ public class ApiProxy {
                         : result.cause());
             });
         });
+    }
+
+    /** A trusted proxy's X-Forwarded-Proto/Host (its first value) is kept; anyone else's is replaced by ours. */
+    private static String forwardedValue(HttpServerRequest inbound, ClientAddress.Resolved client, String header,
+            String own) {
+        String value = inbound.getHeader(header);
+        return client.fromTrustedProxy() && value != null && !value.isBlank() ? value.split(",")[0].trim() : own;
     }
 
     /** Runs a Vert.x operation on the request's context even when a retry is scheduled from another thread. */

@@ -1,13 +1,19 @@
 package com.leadforge.gateway.routing;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 
 @ConfigMapping(prefix = "leadforge.gateway")
 public interface GatewayConfig {
 
+    /** The services' API base URLs: where requests are forwarded. */
     Services services();
+
+    /** The services' management base URLs: their readiness and OpenAPI document (/q/...). */
+    Services management();
 
     Duration connectTimeout();
 
@@ -29,6 +35,12 @@ public interface GatewayConfig {
     int maxWaitingRequestsPerService();
 
     Resilience resilience();
+
+    /**
+     * Proxies in front of the gateway (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
+     * empty = none, the socket peer is the client. See {@code edge.ClientAddress}.
+     */
+    Optional<List<String>> trustedProxies();
 
     interface Services {
         String leads();

@@ -28,14 +28,7 @@ public class ProblemResponses {
             ctx.response().reset();
             return;
         }
-        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, ctx.request().path(), requestId,
-                null);
-        String body;
-        try {
-            body = objectMapper.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            body = "{\"type\":\"" + type.uri() + "\",\"status\":" + type.status() + "}";
-        }
+        String body = render(type, detail, ctx.request().path(), requestId);
         var response = ctx.response().setStatusCode(type.status())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader(GatewayHeaders.REQUEST_ID, requestId);
@@ -43,5 +36,15 @@ public class ProblemResponses {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
         response.end(body);
+    }
+
+    /** The problem document as JSON; {@code instance} may be null (left out). */
+    public String render(ProblemType type, String detail, String instance, String requestId) {
+        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, instance, requestId, null);
+        try {
+            return objectMapper.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            return "{\"type\":\"" + type.uri() + "\",\"status\":" + type.status() + "}";
+        }
     }
 }

@@ -7,8 +7,9 @@ import java.util.Optional;
 import jakarta.inject.Singleton;
 
 /**
- * Which service owns which public path. Paths are forwarded unchanged: each service serves the same
- * {@code /api/v1/...} paths it is reached by, so a service's OpenAPI document is also the public one.
+ * Which service owns which public path. Paths are forwarded as routed (the {@link RequestPath} form, not the client's
+ * spelling), with no prefix stripped: each service serves the same {@code /api/v1/...} paths it is reached by, so a
+ * service's OpenAPI document is also the public one.
  * <table>
  * <caption>Route table</caption>
  * <tr><th>prefix</th><th>service</th></tr>
@@ -25,7 +26,8 @@ import jakarta.inject.Singleton;
 @Singleton
 public class RouteTable {
 
-    public record Route(String prefix, String service, URI baseUri) {
+    /** {@code baseUri} is where requests go; {@code managementUri} where the service's /q endpoints answer. */
+    public record Route(String prefix, String service, URI baseUri, URI managementUri) {
 
         boolean matches(String path) {
             return path.equals(prefix) || path.startsWith(prefix + "/");
@@ -36,13 +38,19 @@ public class RouteTable {
 
     public RouteTable(GatewayConfig config) {
         GatewayConfig.Services services = config.services();
+        GatewayConfig.Services management = config.management();
+        URI leads = URI.create(services.leads());
+        URI campaigns = URI.create(services.campaigns());
+        URI scraping = URI.create(services.scraping());
+        URI analytics = URI.create(services.analytics());
         this.routes = List.of(
-                new Route("/api/v1/leads", "lead-service", URI.create(services.leads())),
-                new Route("/api/v1/campaigns", "campaign-service", URI.create(services.campaigns())),
-                new Route("/api/v1/data-sources", "scraping-service", URI.create(services.scraping())),
-                new Route("/api/v1/jobs", "scraping-service", URI.create(services.scraping())),
-                new Route("/api/v1/analytics", "analytics-service", URI.create(services.analytics())),
-                new Route("/api/v1/notifications", "analytics-service", URI.create(services.analytics())));
+                new Route("/api/v1/leads", "lead-service", leads, URI.create(management.leads())),
+                new Route("/api/v1/campaigns", "campaign-service", campaigns, URI.create(management.campaigns())),
+                new Route("/api/v1/data-sources", "scraping-service", scraping, URI.create(management.scraping())),
+                new Route("/api/v1/jobs", "scraping-service", scraping, URI.create(management.scraping())),
+                new Route("/api/v1/analytics", "analytics-service", analytics, URI.create(management.analytics())),
+                new Route("/api/v1/notifications", "analytics-service", analytics,
+                        URI.create(management.analytics())));
     }
 
     public Optional<Route> resolve(String path) {

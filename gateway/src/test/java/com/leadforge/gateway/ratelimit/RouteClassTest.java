@@ -21,4 +21,19 @@ class RouteClassTest {
         assertEquals(RouteClass.HEALTH, RouteClass.of(HttpMethod.GET, "/api/health"));
         assertEquals(RouteClass.DEFAULT, RouteClass.of(HttpMethod.GET, "/api/healthy"));
     }
+
+    @Test
+    void bulkAndExportVariantsAreRecognisedByTheirWords() {
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/leads/bulk-update"));
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/leads/bulk_delete"));
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/leads/bulkUpdate"));
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/leads/batch-create"));
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/data-sources/7/csv-import"));
+        assertEquals(RouteClass.BULK, RouteClass.of(HttpMethod.POST, "/api/v1/campaigns/reconcile"));
+        assertEquals(RouteClass.EXPORT, RouteClass.of(HttpMethod.GET, "/api/v1/leads/42/gdpr-export"));
+        assertEquals(RouteClass.EXPORT, RouteClass.of(HttpMethod.GET, "/api/v1/leads/export.csv"));
+        assertEquals(RouteClass.EXPORT, RouteClass.of(HttpMethod.POST, "/api/v1/leads/bulk-export"));
+        assertEquals(RouteClass.MUTATIONS, RouteClass.of(HttpMethod.POST, "/api/v1/leads/42/qualify"));
+        assertEquals(RouteClass.DEFAULT, RouteClass.of(HttpMethod.GET, "/api/v1/leads/42/activity"));
+    }
 }

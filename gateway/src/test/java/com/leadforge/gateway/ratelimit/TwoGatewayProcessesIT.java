@@ -75,33 +75,39 @@ class TwoGatewayProcessesIT {
     static final class GatewayProcess implements AutoCloseable {
         final String name;
         final int port;
+        final int managementPort;
         final Process process;
 
-        private GatewayProcess(String name, int port, Process process) {
+        private GatewayProcess(String name, int port, int managementPort, Process process) {
             this.name = name;
             this.port = port;
+            this.managementPort = managementPort;
             this.process = process;
         }
 
         static GatewayProcess start(String name, String redisUrl, String serviceUrl) throws IOException {
             int port = Ports.free();
+            int managementPort = Ports.free();
             List<String> command = new ArrayList<>(List.of(JavaRuntime.current(), "-Xmx256m"));
             Map<String, String> properties = new java.util.LinkedHashMap<>(TestTokens.verifierConfig());
             properties.put("quarkus.profile", "test");
             properties.put("quarkus.http.port", String.valueOf(port));
             properties.put("quarkus.http.host", "127.0.0.1");
+            properties.put("quarkus.management.port", String.valueOf(managementPort));
+            properties.put("quarkus.management.host", "127.0.0.1");
             properties.put("leadforge.gateway.rate-limit.redis-url", redisUrl);
             properties.put("leadforge.gateway.rate-limit.classes.default.per-user", String.valueOf(READS_PER_USER));
             properties.put("leadforge.gateway.rate-limit.classes.default.period", "1H");
             for (String service : List.of("leads", "campaigns", "scraping", "analytics")) {
                 properties.put("leadforge.gateway.services." + service, serviceUrl);
+                properties.put("leadforge.gateway.management." + service, serviceUrl);
             }
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.addAll(List.of("-jar", APPLICATION.toAbsolutePath().toString()));
             Path log = Path.of("target", "it-gateway-" + name + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
-            GatewayProcess gateway = new GatewayProcess(name, port, process);
+            GatewayProcess gateway = new GatewayProcess(name, port, managementPort, process);
             try {
                 Await.until("gateway " + name + " to be live", Duration.ofSeconds(90), () -> {
                     if (!process.isAlive()) {
@@ -118,7 +124,7 @@ class TwoGatewayProcessesIT {
 
         boolean isLive() {
             try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live"))
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/live"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200;
             } catch (IOException e) {

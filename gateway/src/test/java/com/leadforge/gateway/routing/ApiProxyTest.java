@@ -158,7 +158,7 @@ class ApiProxyTest {
 
     @Test
     void securityHeadersAreSet() {
-        given().when().get("/q/health/live")
+        given().when().get("/api/openapi")
                 .then().statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY");

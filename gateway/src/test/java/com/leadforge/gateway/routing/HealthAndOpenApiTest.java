@@ -10,12 +10,14 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.net.URI;
+import java.net.URL;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.leadforge.testsupport.TestTokens;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -87,10 +89,29 @@ class HealthAndOpenApiTest {
         }
     }
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
-    void swaggerUiShowsTheMergedDocument() {
-        given().when().get("/q/swagger-ui/")
-                .then().statusCode(200)
-                .body(containsString("/api/openapi"));
+    void thePublicPortServesNoOperationalEndpoints() {
+        for (String path : new String[] { "/q/metrics", "/q/health", "/q/health/ready", "/q/health/live",
+                "/q/openapi", "/q/swagger-ui/", "/q/dev-ui" }) {
+            given().when().get(path)
+                    .then().statusCode(404).contentType("application/problem+json")
+                    .body("type", equalTo("https://leadforge.io/problems/not-found"));
+        }
+    }
+
+    @Test
+    void theManagementPortServesHealthAndMetrics() {
+        String base = "http://" + management.getHost() + ":" + management.getPort();
+        given().baseUri(base).when().get("/q/health/ready")
+                .then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(base).when().get("/q/health/live")
+                .then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(base).when().get("/q/metrics")
+                .then().statusCode(200).body(containsString("jvm_memory"));
+        given().baseUri(base).when().get("/api/health")
+                .then().statusCode(404);
     }
 }

@@ -79,10 +79,17 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
         }
         String base = "http://127.0.0.1:" + server.actualPort();
         Map<String, String> config = new HashMap<>(TestTokens.verifierConfig());
+        String scraping = "http://127.0.0.1:" + Ports.free();
+        String analytics = "http://127.0.0.1:" + Ports.free();
         config.put("leadforge.gateway.services.leads", base);
         config.put("leadforge.gateway.services.campaigns", base);
-        config.put("leadforge.gateway.services.scraping", "http://127.0.0.1:" + Ports.free());
-        config.put("leadforge.gateway.services.analytics", "http://127.0.0.1:" + Ports.free());
+        config.put("leadforge.gateway.services.scraping", scraping);
+        config.put("leadforge.gateway.services.analytics", analytics);
+        // The stub answers /q/health/ready and /q/openapi itself: it is its own management port.
+        config.put("leadforge.gateway.management.leads", base);
+        config.put("leadforge.gateway.management.campaigns", base);
+        config.put("leadforge.gateway.management.scraping", scraping);
+        config.put("leadforge.gateway.management.analytics", analytics);
         return config;
     }
 

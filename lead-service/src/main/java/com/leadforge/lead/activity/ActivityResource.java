@@ -21,6 +21,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+/**
+ * A lead's audit trail: who changed what, from which address and user agent. Staff-internal, so a client (which reads
+ * only its granted campaigns' leads) is refused outright (403), whatever the lead.
+ */
 @Path("/api/v1/leads")
 @Tag(name = "Leads")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,7 +39,7 @@ public class ActivityResource {
     @GET
     @Path("/{id}/activity")
     @Transactional
-    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
+    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER })
     public Page<ActivityResponse> list(@PathParam("id") UUID id, @Valid @BeanParam PageRequest page) {
         leads.get(id); // 404 for a missing, deleted or other agency's lead
         var query = LeadActivity.<LeadActivity>find("leadId", Sort.descending("createdAt", "id"), id)

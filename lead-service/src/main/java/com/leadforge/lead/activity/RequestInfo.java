@@ -9,8 +9,9 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
 /**
- * Where the current request came from, for the activity log. Behind the gateway the client address is the first
- * {@code X-Forwarded-For} entry; a direct call has only the socket address.
+ * Where the current request came from, for the activity log. The client address is Quarkus's remote address: behind
+ * the gateway (a trusted proxy, {@code quarkus.http.proxy.trusted-proxies}) the first {@code X-Forwarded-For} entry,
+ * which the gateway sets to the real client; from any other peer the socket address, whatever headers it sent.
  */
 @RequestScoped
 public class RequestInfo {
@@ -49,9 +50,7 @@ public class RequestInfo {
 
         @ServerRequestFilter
         public void capture(ContainerRequestContext context, HttpServerRequest request) {
-            String forwarded = context.getHeaderString("X-Forwarded-For");
-            String ip = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].trim()
-                    : request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+            String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
             Object requestId = context.getProperty(RequestIdFilter.MDC_KEY);
             info.set(truncate(ip, 64), truncate(context.getHeaderString("User-Agent"), 500),
                     requestId == null ? null : truncate(requestId.toString(), 128));

@@ -22,7 +22,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 /**
  * Applies campaign events to {@link CampaignReplica}, newest state winning (the shared consumer applies each event
- * once), and tells requests waiting for a campaign it has just committed.
+ * once), and tells requests waiting for a campaign it has just committed; grant events go to
+ * {@link ClientGrantProjection}, which scopes what a client may read.
  */
 @ApplicationScoped
 public class CampaignReplicaProjector implements EventHandler {
@@ -32,12 +33,14 @@ public class CampaignReplicaProjector implements EventHandler {
     private final EntityManager entityManager;
     private final TransactionSynchronizationRegistry transactions;
     private final CampaignArrivals arrivals;
+    private final ClientGrantProjection grants;
 
     public CampaignReplicaProjector(EntityManager entityManager, TransactionSynchronizationRegistry transactions,
-            CampaignArrivals arrivals) {
+            CampaignArrivals arrivals, ClientGrantProjection grants) {
         this.entityManager = entityManager;
         this.transactions = transactions;
         this.arrivals = arrivals;
+        this.grants = grants;
     }
 
     @Override
@@ -69,6 +72,8 @@ public class CampaignReplicaProjector implements EventHandler {
                 CampaignDeletedEvent deleted = event.data(CampaignDeletedEvent.class);
                 upsert(event, deleted.campaignId(), deleted.status(), true, deleted.occurredAt());
             }
+            case CAMPAIGN_CLIENT_GRANTED -> grants.granted(event);
+            case CAMPAIGN_CLIENT_REVOKED -> grants.revoked(event);
             default -> {
                 // Other campaign events do not change what lead-service needs to know.
             }

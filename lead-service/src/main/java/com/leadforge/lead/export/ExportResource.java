@@ -22,6 +22,7 @@ import com.leadforge.lead.lead.LeadFilter;
 import com.leadforge.lead.lead.LeadQuery;
 import com.leadforge.lead.lead.LeadReader;
 import com.leadforge.lead.lead.LeadResponse;
+import com.leadforge.lead.lead.LeadScope;
 import com.leadforge.shared.tenancy.Roles;
 import com.leadforge.shared.tenancy.TenantContext;
 
@@ -39,7 +40,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 /**
  * {@code GET /leads/export?format=csv|json|ndjson} with the list filters. Streamed: rows go from a server-side
  * cursor (fetch size {@link LeadReader#EXPORT_FETCH_SIZE}) straight to the response, so memory stays constant
- * whatever the number of leads.
+ * whatever the number of leads. CSV cells that a spreadsheet would run as formulas are neutralised
+ * ({@link SpreadsheetCells}); JSON and NDJSON carry the stored values unchanged.
  */
 @Path("/api/v1/leads")
 @Tag(name = "Leads")
@@ -55,11 +57,13 @@ public class ExportResource {
 
     private final LeadReader reader;
     private final TenantContext tenant;
+    private final LeadScope scope;
     private final ObjectMapper mapper;
 
-    public ExportResource(LeadReader reader, TenantContext tenant, ObjectMapper mapper) {
+    public ExportResource(LeadReader reader, TenantContext tenant, LeadScope scope, ObjectMapper mapper) {
         this.reader = reader;
         this.tenant = tenant;
+        this.scope = scope;
         this.mapper = mapper;
     }
 
@@ -69,8 +73,9 @@ public class ExportResource {
     public Response export(@QueryParam("format") @DefaultValue("csv") @Pattern(regexp = "csv|json|ndjson",
             message = "must be csv, json or ndjson") String format, @Valid @BeanParam LeadFilter filter) {
         String agencyId = tenant.requireAgencyId();
-        // Built (and validated) now, while the request can still answer a problem; streamed later.
-        LeadQuery.Sql sql = new LeadQuery(agencyId, filter, "created_at", "desc").all();
+        // Built (and validated) now, while the request can still answer a problem, with the caller's scope bound in
+        // (a client exports only its granted campaigns' leads); streamed later.
+        LeadQuery.Sql sql = scope.query(filter, "created_at", "desc").all();
         StreamingOutput body = output -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             try {
@@ -136,12 +141,17 @@ public class ExportResource {
         generator.flush();
     }
 
+    /** One CSV row; every text cell neutralised against formula injection ({@link SpreadsheetCells}). */
     private static Object[] row(LeadResponse l) {
-        return new Object[] { l.id(), l.firstName(), l.lastName(), l.email(), l.phone(), l.company(), l.title(),
+        Object[] cells = new Object[] { l.id(), l.firstName(), l.lastName(), l.email(), l.phone(), l.company(), l.title(),
                 l.linkedinUrl(), l.source(), l.campaignId(), code(l.status()), code(l.qualificationStatus()),
                 l.qualificationReason(), code(l.priority()), l.score(), l.assignedTo(), l.createdBy(),
                 l.consentGiven(), l.doNotContact(), l.lastContactedAt(), l.lastRespondedAt(), l.qualifiedAt(),
                 l.createdAt(), l.updatedAt() };
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = SpreadsheetCells.neutralise(cells[i]);
+        }
+        return cells;
     }
 
     private static String code(Enum<?> value) {

@@ -24,34 +24,48 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-/** Data subject requests: access (everything held about the person) and erasure (irreversible anonymisation). */
+/**
+ * Data subject requests: access (everything held about the person) and erasure (irreversible anonymisation). Both
+ * reach every lead row the agency holds, including soft-deleted leads and leads merged into another one: their
+ * personal data is still stored, so the person's rights still apply to it. (Only agency admins and super admins get
+ * here; another agency's id is a 404 like a missing one.)
+ */
 @ApplicationScoped
 public class GdprService {
 
-    private final LeadService leads;
     private final ActivityLog activity;
     private final OutboxWriter outbox;
     private final TenantContext tenant;
 
-    public GdprService(LeadService leads, ActivityLog activity, OutboxWriter outbox, TenantContext tenant) {
-        this.leads = leads;
+    public GdprService(ActivityLog activity, OutboxWriter outbox, TenantContext tenant) {
         this.activity = activity;
         this.outbox = outbox;
         this.tenant = tenant;
     }
 
-    public record GdprExport(Instant exportedAt, LeadResponse lead, List<ContactPointResponse> contactPoints,
-            List<ActivityResponse> activities) {
+    /**
+     * {@code deletedAt} is set for a deleted lead; {@code mergedIntoId} for one merged into another lead — its contact
+     * points and history moved to that lead, which holds (and exports, and erases) them since.
+     */
+    public record GdprExport(Instant exportedAt, LeadResponse lead, Instant deletedAt, UUID mergedIntoId,
+            List<ContactPointResponse> contactPoints, List<ActivityResponse> activities) {
+    }
+
+    /** Any lead row of the agency, live, deleted or merged away (the tenant filter keeps other agencies' out). */
+    private static Lead held(UUID id) {
+        return Lead.<Lead>find("id", id).firstResultOptional()
+                .orElseThrow(() -> ProblemException.notFound("Lead", id));
     }
 
     @Transactional
     public GdprExport export(UUID id) {
-        Lead lead = leads.get(id);
+        Lead lead = held(id);
         List<ContactPointResponse> points = ContactPoint.<ContactPoint>list("leadId", Sort.ascending("createdAt"), id)
                 .stream().map(ContactPointResponse::of).toList();
         List<ActivityResponse> activities = LeadActivity.<LeadActivity>list("leadId", Sort.ascending("createdAt", "id"),
                 id).stream().map(ActivityResponse::of).toList();
-        return new GdprExport(Instant.now(), LeadResponse.of(lead), points, activities);
+        return new GdprExport(Instant.now(), LeadResponse.of(lead), lead.deletedAt, lead.mergedIntoId, points,
+                activities);
     }
 
     /**
@@ -61,7 +75,7 @@ public class GdprService {
      */
     @Transactional
     public Lead erase(UUID id) {
-        Lead lead = leads.get(id);
+        Lead lead = held(id);
         if (lead.erasedAt != null) {
             throw ProblemException.conflict("Lead " + id + " is already erased");
         }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.leadforge.shared.api.PageRequest;
 import com.leadforge.shared.problem.RequiredBody;
 import com.leadforge.shared.tenancy.Roles;
-import com.leadforge.shared.tenancy.TenantContext;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -31,7 +30,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Leads. Roles: agency_admin everything; researcher creates, reads and updates (no delete, erase or merge); client
- * reads; super_admin acts on the agency in X-Agency-Id (CallerTenantFilter).
+ * reads the leads of the campaigns granted to it ({@link LeadScope}); super_admin acts on the agency in X-Agency-Id
+ * (CallerTenantFilter).
  */
 @Path("/api/v1/leads")
 @Tag(name = "Leads")
@@ -44,13 +44,13 @@ public class LeadResource {
 
     private final LeadService leads;
     private final LeadReader reader;
-    private final TenantContext tenant;
+    private final LeadScope scope;
     private final JsonBodies bodies;
 
-    public LeadResource(LeadService leads, LeadReader reader, TenantContext tenant, JsonBodies bodies) {
+    public LeadResource(LeadService leads, LeadReader reader, LeadScope scope, JsonBodies bodies) {
         this.leads = leads;
         this.reader = reader;
-        this.tenant = tenant;
+        this.scope = scope;
         this.bodies = bodies;
     }
 
@@ -75,7 +75,7 @@ public class LeadResource {
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
     public Object list(@Valid @BeanParam PageRequest page, @Valid @BeanParam LeadFilter filter,
             @Valid @BeanParam LeadSort sort) {
-        LeadQuery query = new LeadQuery(tenant.requireAgencyId(), filter, sort.sortBy, sort.sortOrder);
+        LeadQuery query = scope.query(filter, sort.sortBy, sort.sortOrder);
         if (sort.keyset()) {
             if (!LeadQuery.KEYSET_COLUMNS.contains(sort.sortBy)) {
                 throw com.leadforge.lead.normalise.ContactNormaliser.invalid("sortBy",

@@ -29,6 +29,7 @@ import com.leadforge.shared.outbox.OutboxWriter;
 import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.tenancy.TenantContext;
 
+import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -57,9 +58,10 @@ public class LeadService {
     private final ContactNormaliser normaliser;
     private final DuplicateFinder duplicates;
     private final CampaignGuard campaigns;
+    private final LeadScope scope;
 
     public LeadService(TenantContext tenant, OutboxWriter outbox, ActivityLog activity, LeadScorer scorer,
-            ContactNormaliser normaliser, DuplicateFinder duplicates, CampaignGuard campaigns) {
+            ContactNormaliser normaliser, DuplicateFinder duplicates, CampaignGuard campaigns, LeadScope scope) {
         this.tenant = tenant;
         this.outbox = outbox;
         this.activity = activity;
@@ -67,6 +69,7 @@ public class LeadService {
         this.normaliser = normaliser;
         this.duplicates = duplicates;
         this.campaigns = campaigns;
+        this.scope = scope;
     }
 
     /** Stores the lead and its {@code lead.created} event in one transaction, unless it duplicates a live lead. */
@@ -156,10 +159,17 @@ public class LeadService {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
+    /**
+     * A live lead the caller may read; a missing, deleted or other agency's lead, and for a client one outside its
+     * granted campaigns, is the same 404. Every single-lead read and change starts here.
+     */
     @Transactional
     public Lead get(UUID id) {
-        return Lead.<Lead>find("id = ?1 and deletedAt is null", id).firstResultOptional()
-                .orElseThrow(() -> ProblemException.notFound("Lead", id));
+        var query = scope.grantedSubjectOnly()
+                .map(subject -> Lead.<Lead>find("id = :id and deletedAt is null and " + LeadScope.GRANTED_CAMPAIGNS,
+                        Parameters.with("id", id).and("subject", subject)))
+                .orElseGet(() -> Lead.<Lead>find("id = ?1 and deletedAt is null", id));
+        return query.firstResultOptional().orElseThrow(() -> ProblemException.notFound("Lead", id));
     }
 
     /**

@@ -54,6 +54,49 @@ public final class CampaignEvents {
         awaitReplica(agencyId, id, lastStatus, true);
     }
 
+    /** Shares the campaign with the client user {@code userId} at {@code version}; applied when this returns. */
+    public static void granted(String agencyId, UUID campaignId, String userId, long version) {
+        publishGranted(agencyId, campaignId, userId, version);
+        awaitGrant(agencyId, campaignId, userId, version);
+    }
+
+    /** Ends the client user's grant at {@code version}; applied when this returns. */
+    public static void revoked(String agencyId, UUID campaignId, String userId, long version) {
+        publishRevoked(agencyId, campaignId, userId, version);
+        awaitGrant(agencyId, campaignId, userId, version);
+    }
+
+    /** A grant event without waiting: for events that must lose against a newer one (order tests). */
+    public static void publishGranted(String agencyId, UUID campaignId, String userId, long version) {
+        publish(agencyId, campaignId, "client_granted", Map.of("campaign_id", campaignId, "agency_id", agencyId,
+                "user_id", userId, "version", version, "actor", "admin", "occurred_at", Instant.now()));
+    }
+
+    public static void publishRevoked(String agencyId, UUID campaignId, String userId, long version) {
+        publish(agencyId, campaignId, "client_revoked", Map.of("campaign_id", campaignId, "agency_id", agencyId,
+                "user_id", userId, "version", version, "reason", "revoked", "actor", "admin",
+                "occurred_at", Instant.now()));
+    }
+
+    /** lead-service's copy of one grant, as it stands (empty when no event about it was applied). */
+    public static java.util.Optional<ClientCampaignGrant> grant(String agencyId, UUID campaignId, String userId) {
+        var requestContext = Arc.container().requestContext();
+        requestContext.activate();
+        try {
+            Arc.container().instance(TenantContext.class).get().enter(agencyId, "test");
+            return QuarkusTransaction.requiringNew().call(() -> ClientCampaignGrant.<ClientCampaignGrant>find(
+                    "id", new ClientCampaignGrant.Key(userId, campaignId)).firstResultOptional());
+        } finally {
+            requestContext.terminate();
+        }
+    }
+
+    /** Waits until the grant's replica holds {@code version} or a newer one. */
+    private static void awaitGrant(String agencyId, UUID campaignId, String userId, long version) {
+        Await.until("grant of " + campaignId + " to " + userId + " at version " + version, Duration.ofSeconds(30),
+                () -> grant(agencyId, campaignId, userId).map(g -> g.version >= version).orElse(false));
+    }
+
     private static void publish(String agencyId, UUID campaignId, String action, Map<String, Object> data) {
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

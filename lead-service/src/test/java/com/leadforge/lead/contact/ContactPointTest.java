@@ -25,7 +25,7 @@ class ContactPointTest {
     @Test
     void contactPointsAreNormalisedOnePrimaryPerTypeAndVerifiedOnesRaiseTheScore() {
         String id = createNamed("Point", "Lead", "");
-        int score = client().get("/api/v1/leads/" + id).then().extract().path("score");
+        int score = researcher().get("/api/v1/leads/" + id).then().extract().path("score");
         String path = "/api/v1/leads/" + id + "/contact-points";
         String first = researcher().contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"value\":\"Work@Example.COM\",\"is_primary\":true,\"is_verified\":true}")
@@ -33,26 +33,26 @@ class ContactPointTest {
                 .body("value", equalTo("work@example.com"))
                 .body("is_primary", equalTo(true))
                 .extract().path("id");
-        client().get("/api/v1/leads/" + id).then().body("score", equalTo(score + 5));
+        researcher().get("/api/v1/leads/" + id).then().body("score", equalTo(score + 5));
         String second = researcher().contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"value\":\"home@example.com\",\"is_primary\":true}")
                 .post(path).then().statusCode(201).extract().path("id");
         researcher().contentType(ContentType.JSON).body("{\"type\":\"phone\",\"value\":\"(650) 253-0000\"}")
                 .post(path).then().statusCode(201).body("value", equalTo("+16502530000"));
-        client().get(path).then().statusCode(200).body("", hasSize(3))
+        researcher().get(path).then().statusCode(200).body("", hasSize(3))
                 .body("find { it.id == '%s' }.is_primary".formatted(first), equalTo(false))
                 .body("find { it.id == '%s' }.is_primary".formatted(second), equalTo(true));
 
         researcher().contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"value\":\"work@example.com\",\"is_verified\":false}")
                 .put(path + "/" + first).then().statusCode(200).body("is_verified", equalTo(false));
-        client().get("/api/v1/leads/" + id).then().body("score", equalTo(score));
+        researcher().get("/api/v1/leads/" + id).then().body("score", equalTo(score));
 
         researcher().delete(path + "/" + second).then().statusCode(403);
         admin().delete(path + "/" + second).then().statusCode(204);
         admin().delete(path + "/" + second).then().statusCode(404).contentType(PROBLEM_JSON);
-        client().get(path).then().body("", hasSize(2));
-        client().get("/api/v1/leads/" + id + "/activity").then()
+        researcher().get(path).then().body("", hasSize(2));
+        researcher().get("/api/v1/leads/" + id + "/activity").then()
                 .body("data[0].action", equalTo("contact_point_deleted"))
                 .body("data[0].changes.details.contact_point.old.value", equalTo("home@example.com"));
     }

@@ -50,19 +50,19 @@ class MergeTest {
                 .body("lead.company", equalTo("Merge Co"))
                 .body("contact_points_moved", equalTo(1))
                 .body("changed_fields", hasItems("last_name", "company", "linkedin_url"));
-        client().get("/api/v1/leads/" + survivor).then().body("company", nullValue());
-        client().get("/api/v1/leads/" + source).then().statusCode(200);
+        researcher().get("/api/v1/leads/" + survivor).then().body("company", nullValue());
+        researcher().get("/api/v1/leads/" + source).then().statusCode(200);
 
         researcher().contentType(ContentType.JSON).body(body.formatted(source, false))
                 .post("/api/v1/leads/" + survivor + "/merge").then().statusCode(403);
         admin().contentType(ContentType.JSON).body(body.formatted(source, false))
                 .post("/api/v1/leads/" + survivor + "/merge").then().statusCode(200).body("dry_run", equalTo(false));
-        client().get("/api/v1/leads/" + survivor).then().statusCode(200)
+        researcher().get("/api/v1/leads/" + survivor).then().statusCode(200)
                 .body("company", equalTo("Merge Co"))
                 .body("linkedin_url", equalTo("https://www.linkedin.com/in/m-" + u));
-        client().get("/api/v1/leads/" + source).then().statusCode(404);
-        client().get("/api/v1/leads/" + survivor + "/contact-points").then().body("value", hasItem("2 Merge Road"));
-        client().get("/api/v1/leads/" + survivor + "/activity?pageSize=100").then()
+        researcher().get("/api/v1/leads/" + source).then().statusCode(404);
+        researcher().get("/api/v1/leads/" + survivor + "/contact-points").then().body("value", hasItem("2 Merge Road"));
+        researcher().get("/api/v1/leads/" + survivor + "/activity?pageSize=100").then()
                 .body("data.action", hasItems("merged", "contact_point_added", "created"))
                 .body("data.findAll { it.action == 'created' }", hasSize(2));
 

@@ -79,7 +79,7 @@ class LeadActionsTest {
         JsonPath assigned = awaitEvent(bootstrap, id, "leadforge.lead.assigned.v1");
         assertEquals("user-42", assigned.getString("new_assignee"));
         assertEquals(null, assigned.getString("old_assignee"));
-        client().get("/api/v1/leads?assigned_to=user-42&pageSize=100").then().statusCode(200)
+        researcher().get("/api/v1/leads?assigned_to=user-42&pageSize=100").then().statusCode(200)
                 .body("data.id", hasItem(id));
         researcher().contentType(ContentType.JSON).body("{\"user_id\":\"\"}")
                 .when().post("/api/v1/leads/" + id + "/assign")
@@ -107,7 +107,7 @@ class LeadActionsTest {
         assertEquals(List.of("sent", "responded"), contacted.stream().map(e -> e.getString("outcome")).toList());
         assertEquals("contacted", contacted.get(1).getString("old_status"));
         assertEquals("responded", contacted.get(1).getString("new_status"));
-        client().get("/api/v1/leads/" + id + "/activity").then().statusCode(200)
+        researcher().get("/api/v1/leads/" + id + "/activity").then().statusCode(200)
                 .body("data[1].action", equalTo("contacted"))
                 .body("data[1].changes.details.channel", equalTo("email"))
                 .body("data[1].changes.details.notes", equalTo("intro mail"))
@@ -137,7 +137,7 @@ class LeadActionsTest {
                 .body("not_found", equalTo(1))
                 .body("results.find { it.id == '%s' }.result".formatted(missing), equalTo("not_found"))
                 .body("results.find { it.id == '%s' }.result".formatted(a), equalTo("updated"));
-        client().get("/api/v1/leads/" + b).then().body("status", equalTo("nurturing"))
+        researcher().get("/api/v1/leads/" + b).then().body("status", equalTo("nurturing"))
                 .body("priority", equalTo("urgent")).body("assigned_to", equalTo("sdr-1"));
         for (String id : List.of(a, b)) {
             JsonPath changed = awaitEvent(bootstrap, id, "leadforge.lead.status_changed.v1");
@@ -182,7 +182,7 @@ class LeadActionsTest {
                     .header("User-Agent", "activity-test")
                     .when().patch("/api/v1/leads/" + id).then().statusCode(200);
         }
-        client().get("/api/v1/leads/" + id + "/activity?pageSize=2&page=1").then().statusCode(200)
+        researcher().get("/api/v1/leads/" + id + "/activity?pageSize=2&page=1").then().statusCode(200)
                 .body("meta.total", equalTo(4))
                 .body("meta.hasMore", equalTo(true))
                 .body("data[0].changes.priority.new", equalTo("urgent"))
@@ -190,8 +190,8 @@ class LeadActionsTest {
                 .body("data[0].user_agent", equalTo("activity-test"))
                 .body("data[0].actor", notNullValue())
                 .body("data[0].ip", notNullValue());
-        client().get("/api/v1/leads/" + id + "/activity?pageSize=1000").then().statusCode(400)
+        researcher().get("/api/v1/leads/" + id + "/activity?pageSize=1000").then().statusCode(400)
                 .contentType(PROBLEM_JSON).body("errors[0].field", equalTo("pageSize"));
-        client().get("/api/v1/leads/" + UUID.randomUUID() + "/activity").then().statusCode(404);
+        researcher().get("/api/v1/leads/" + UUID.randomUUID() + "/activity").then().statusCode(404);
     }
 }

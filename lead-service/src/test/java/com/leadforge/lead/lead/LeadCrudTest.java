@@ -41,13 +41,13 @@ class LeadCrudTest {
                 {"first_name":"Ada","email":"ADA.%s@Example.COM","phone":"(650) 253-%s",
                  "linkedin_url":"https://LinkedIn.com/in/Ada-%s/?trk=x","title":"Chief Executive Officer",
                  "company":"Engines"}""".formatted(u, phoneSuffix(), u));
-        client().when().get("/api/v1/leads/" + id).then().statusCode(200)
+        researcher().when().get("/api/v1/leads/" + id).then().statusCode(200)
                 .body("email", equalTo("ada." + u + "@example.com"))
                 .body("phone", org.hamcrest.Matchers.startsWith("+1650253"))
                 .body("linkedin_url", equalTo("https://www.linkedin.com/in/ada-" + u))
                 .body("score", equalTo(5 + 10 + 10 + 5 + 5 + 10 + 20))
                 .body("do_not_contact", equalTo(false));
-        client().when().get("/api/v1/leads/" + id + "/activity").then().statusCode(200)
+        researcher().when().get("/api/v1/leads/" + id + "/activity").then().statusCode(200)
                 .body("data[0].action", equalTo("created"))
                 .body("data[0].changes.email.new", equalTo("ada." + u + "@example.com"))
                 .body("data[0].request_id", org.hamcrest.Matchers.notNullValue())
@@ -88,7 +88,7 @@ class LeadCrudTest {
     @Test
     void patchChangesOnlyTheFieldsSentAndPutReplacesThemAll() {
         String id = createNamed("Grace", "Hopper", "\"company\":\"Navy\"");
-        int before = client().get("/api/v1/leads/" + id).then().extract().path("score");
+        int before = researcher().get("/api/v1/leads/" + id).then().extract().path("score");
         researcher().contentType(ContentType.JSON).body("{\"title\":\"VP Engineering\",\"status\":\"contacted\"}")
                 .when().patch("/api/v1/leads/" + id)
                 .then().statusCode(200)
@@ -139,7 +139,7 @@ class LeadCrudTest {
         researcher().contentType(ContentType.JSON)
                 .when().put("/api/v1/leads/" + id)
                 .then().statusCode(400).contentType(PROBLEM_JSON);
-        client().get("/api/v1/leads/" + id + "/activity?pageSize=10").then().statusCode(200)
+        researcher().get("/api/v1/leads/" + id + "/activity?pageSize=10").then().statusCode(200)
                 .body("data[0].action", equalTo("updated"))
                 .body("data[0].changes.first_name.old", equalTo("Grace"))
                 .body("data[0].changes.first_name.new", equalTo("Amazing"));
@@ -193,7 +193,7 @@ class LeadCrudTest {
                     .post("/api/v1/leads/bulk-update").then().statusCode(200)
                     .body("not_found", equalTo(1)).body("results[0].result", equalTo("not_found"));
         }
-        client().get("/api/v1/leads/" + id).then().statusCode(200).body("priority", equalTo("medium"))
+        researcher().get("/api/v1/leads/" + id).then().statusCode(200).body("priority", equalTo("medium"))
                 .body("first_name", equalTo("Only"));
     }
 
@@ -216,7 +216,7 @@ class LeadCrudTest {
                 .post("/api/v1/leads/" + id + "/contact-points").then().statusCode(403);
         client().get("/api/v1/leads/" + id + "/gdpr-export").then().statusCode(403);
         client().post("/api/v1/leads/" + id + "/erase").then().statusCode(403);
-        client().get("/api/v1/leads/" + id).then().statusCode(200).body("first_name", equalTo("Read"));
+        researcher().get("/api/v1/leads/" + id).then().statusCode(200).body("first_name", equalTo("Read"));
     }
 
     /** A different valid US number per call, so tests never collide on phone duplicates. */

@@ -42,29 +42,29 @@ class LeadListTest {
         researcher().contentType(ContentType.JSON).body("{\"status\":\"contacted\"}").patch("/api/v1/leads/" + b)
                 .then().statusCode(200);
 
-        client().get("/api/v1/leads?source=" + source).then().statusCode(200)
+        researcher().get("/api/v1/leads?source=" + source).then().statusCode(200)
                 .body("data.id", containsInAnyOrder(a, b)).body("meta.total", equalTo(2))
                 .body("meta.hasMore", equalTo(false));
-        client().get("/api/v1/leads?source=" + source + "&priority=urgent").then()
+        researcher().get("/api/v1/leads?source=" + source + "&priority=urgent").then()
                 .body("data.id", contains(a));
-        client().get("/api/v1/leads?campaign_id=" + campaign).then().body("data.id", contains(a));
-        client().get("/api/v1/leads?source=" + source + "&status=contacted").then().body("data.id", contains(b));
-        client().get("/api/v1/leads?source=" + source + "&qualification_status=pending").then()
+        researcher().get("/api/v1/leads?campaign_id=" + campaign).then().body("data.id", contains(a));
+        researcher().get("/api/v1/leads?source=" + source + "&status=contacted").then().body("data.id", contains(b));
+        researcher().get("/api/v1/leads?source=" + source + "&qualification_status=pending").then()
                 .body("data", hasSize(2));
-        client().get("/api/v1/leads?source=" + source + "&created_from=2000-01-01T00:00:00Z&created_to=2001-01-01T00:00:00Z")
+        researcher().get("/api/v1/leads?source=" + source + "&created_from=2000-01-01T00:00:00Z&created_to=2001-01-01T00:00:00Z")
                 .then().statusCode(200).body("data", empty());
-        client().get("/api/v1/leads?source=" + source + "&created_from=2000-01-01T00:00:00Z").then()
+        researcher().get("/api/v1/leads?source=" + source + "&created_from=2000-01-01T00:00:00Z").then()
                 .body("data", hasSize(2));
         as(BEACON, "client").get("/api/v1/leads?source=" + source).then().statusCode(200).body("data", empty());
-        client().get("/api/v1/leads?source=" + source + "&sortBy=priority").then().statusCode(400)
+        researcher().get("/api/v1/leads?source=" + source + "&sortBy=priority").then().statusCode(400)
                 .contentType(PROBLEM_JSON).body("errors[0].field", equalTo("sortBy"));
-        client().get("/api/v1/leads?status=won").then().statusCode(400).contentType(PROBLEM_JSON)
+        researcher().get("/api/v1/leads?status=won").then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors[0].field", equalTo("status"));
-        client().get("/api/v1/leads?created_from=yesterday").then().statusCode(400).contentType(PROBLEM_JSON)
+        researcher().get("/api/v1/leads?created_from=yesterday").then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors[0].field", equalTo("created_from"));
-        client().get("/api/v1/leads?sortOrder=sideways").then().statusCode(400)
+        researcher().get("/api/v1/leads?sortOrder=sideways").then().statusCode(400)
                 .body("errors[0].field", equalTo("sortOrder"));
-        client().get("/api/v1/leads?campaign_id=nope").then().statusCode(400).contentType(PROBLEM_JSON);
+        researcher().get("/api/v1/leads?campaign_id=nope").then().statusCode(400).contentType(PROBLEM_JSON);
     }
 
     @Test
@@ -73,14 +73,14 @@ class LeadListTest {
         String id = create("""
                 {"first_name":"Augusta","last_name":"Byronic%s","company":"Analytical Engines %s","title":"Countess"}"""
                 .formatted(u, u));
-        client().get("/api/v1/leads?search=Byronic" + u).then().statusCode(200).body("data.id", contains(id));
-        client().get("/api/v1/leads?search=byro").then().body("data.id", hasItem(id));
-        client().get("/api/v1/leads?search=nalytical engines " + u).then().body("data.id", contains(id));
-        client().get("/api/v1/leads?search=ronic" + u.substring(0, 4)).then().body("data.id", contains(id));
-        client().get("/api/v1/leads?search=zz" + u + "qq").then().body("data", empty());
-        client().get("/api/v1/leads?search=" + "x".repeat(201)).then().statusCode(400)
+        researcher().get("/api/v1/leads?search=Byronic" + u).then().statusCode(200).body("data.id", contains(id));
+        researcher().get("/api/v1/leads?search=byro").then().body("data.id", hasItem(id));
+        researcher().get("/api/v1/leads?search=nalytical engines " + u).then().body("data.id", contains(id));
+        researcher().get("/api/v1/leads?search=ronic" + u.substring(0, 4)).then().body("data.id", contains(id));
+        researcher().get("/api/v1/leads?search=zz" + u + "qq").then().body("data", empty());
+        researcher().get("/api/v1/leads?search=" + "x".repeat(201)).then().statusCode(400)
                 .body("errors[0].field", equalTo("search"));
-        client().get("/api/v1/leads?search=%25_").then().statusCode(200);
+        researcher().get("/api/v1/leads?search=%25_").then().statusCode(200);
     }
 
     @Test
@@ -93,20 +93,20 @@ class LeadListTest {
         researcher().contentType(ContentType.JSON).body("{\"title\":\"CEO\"}").patch("/api/v1/leads/" + created.get(2))
                 .then().statusCode(200);
 
-        List<String> offsetOrder = client().get("/api/v1/leads?pageSize=100&source=" + source).then()
+        List<String> offsetOrder = researcher().get("/api/v1/leads?pageSize=100&source=" + source).then()
                 .extract().path("data.id");
         assertEquals(List.of(created.get(4), created.get(3), created.get(2), created.get(1), created.get(0)),
                 offsetOrder);
-        client().get("/api/v1/leads?source=" + source + "&sortBy=score&sortOrder=desc").then()
+        researcher().get("/api/v1/leads?source=" + source + "&sortBy=score&sortOrder=desc").then()
                 .body("data[0].id", equalTo(created.get(2)));
-        client().get("/api/v1/leads?source=" + source + "&sortBy=last_name&sortOrder=asc").then().statusCode(200)
+        researcher().get("/api/v1/leads?source=" + source + "&sortBy=last_name&sortOrder=asc").then().statusCode(200)
                 .body("data", hasSize(5));
 
         List<String> keysetOrder = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
-            Response page = client().queryParam("source", source).queryParam("pageSize", 2)
+            Response page = researcher().queryParam("source", source).queryParam("pageSize", 2)
                     .queryParam(cursor == null ? "paging" : "cursor", cursor == null ? "cursor" : cursor)
                     .get("/api/v1/leads");
             page.then().statusCode(200).body("meta.total", nullValue());
@@ -117,14 +117,14 @@ class LeadListTest {
         assertEquals(offsetOrder, keysetOrder);
         assertEquals(3, pages);
 
-        String first = client().queryParam("source", source).queryParam("pageSize", 2)
+        String first = researcher().queryParam("source", source).queryParam("pageSize", 2)
                 .queryParam("paging", "cursor").queryParam("sortBy", "score").get("/api/v1/leads")
                 .then().statusCode(200).body("data[0].id", equalTo(created.get(2))).extract().path("meta.next_cursor");
-        client().queryParam("source", source).queryParam("cursor", first).get("/api/v1/leads").then()
+        researcher().queryParam("source", source).queryParam("cursor", first).get("/api/v1/leads").then()
                 .statusCode(400).contentType(PROBLEM_JSON).body("errors[0].field", equalTo("cursor"));
-        client().queryParam("cursor", "not-a-cursor").get("/api/v1/leads").then().statusCode(400)
+        researcher().queryParam("cursor", "not-a-cursor").get("/api/v1/leads").then().statusCode(400)
                 .body("errors[0].field", equalTo("cursor"));
-        client().queryParam("paging", "cursor").queryParam("sortBy", "last_name").get("/api/v1/leads").then()
+        researcher().queryParam("paging", "cursor").queryParam("sortBy", "last_name").get("/api/v1/leads").then()
                 .statusCode(400).body("errors[0].field", equalTo("sortBy"));
     }
 }

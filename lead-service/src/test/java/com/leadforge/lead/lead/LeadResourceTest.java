@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URL;
 import java.time.Duration;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ import com.leadforge.testsupport.TopicProbe;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -45,7 +47,7 @@ class LeadResourceTest {
     void createdLeadIsStoredInTheCallersAgencyAndPublishedAsACloudEvent() {
         String id = createLead(TestTokens.token(ACME, "researcher"), "ada@example.com");
 
-        given().auth().oauth2(TestTokens.token(ACME, "client"))
+        given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .when().get("/api/v1/leads/" + id)
                 .then().statusCode(200)
                 .body("agency_id", equalTo(ACME))
@@ -124,7 +126,7 @@ class LeadResourceTest {
                 .then().statusCode(201)
                 .body("agency_id", equalTo(BEACON))
                 .extract().path("id");
-        given().auth().oauth2(TestTokens.token(BEACON, "client"))
+        given().auth().oauth2(TestTokens.token(BEACON, "researcher"))
                 .when().get("/api/v1/leads/" + id)
                 .then().statusCode(200);
     }
@@ -212,21 +214,35 @@ class LeadResourceTest {
                 .contentType(PROBLEM_JSON);
     }
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private String managementBase() {
+        return "http://" + management.getHost() + ":" + management.getPort();
+    }
+
     @Test
-    void readinessFollowsTheDatabaseOnlyAndConsumersShowOnWellness() {
-        given().when().get("/q/health/ready")
+    void readinessFollowsTheDatabaseOnlyOnTheManagementPortOnly() {
+        given().baseUri(managementBase()).when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Database connections health check"))
                 // A broker outage must not take the API out of service: the outbox holds the events meanwhile.
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem("Kafka connection health check")));
-        given().when().get("/q/health/live").then().statusCode(200)
+        given().baseUri(managementBase()).when().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", hasItem("connection-pool"));
-        given().when().get("/q/health/well").then().statusCode(200)
+        given().baseUri(managementBase()).when().get("/q/health/well").then().statusCode(200)
                 .body("checks.name", hasItem("event-consumers"));
-        given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi?format=json").then().statusCode(200)
+        // Latency histograms with SLO buckets (the p95 alert reads them); 0.3 s is the SLO bucket.
+        given().baseUri(managementBase()).when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("http_server_requests_seconds_bucket"))
+                .body(org.hamcrest.Matchers.containsString("le=\"0.3\""));
+        given().baseUri(managementBase()).when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/leads"));
+        // The API port serves /api/v1/** only.
+        given().when().get("/q/health/ready").then().statusCode(404).contentType("application/problem+json");
+        given().when().get("/q/metrics").then().statusCode(404).contentType("application/problem+json");
+        given().when().get("/q/openapi").then().statusCode(404).contentType("application/problem+json");
     }
 
     private String createLead(String token, String email) {

@@ -44,12 +44,12 @@ public class DataSource extends PanacheEntityBase {
     public Map<String, Object> config = Map.of();
 
     /**
-     * Secrets the connector authenticates with; null when it needs none. Only connectors read them: no response,
-     * event or log line may carry them ({@link DataSourceResponse} says only whether there are any).
+     * Secrets the connector authenticates with, sealed by {@link com.leadforge.scraping.credentials.CredentialVault}
+     * (AES-256-GCM, key id inside); null when it needs none. Only connectors open them: no response, event or log line
+     * carries them ({@link DataSourceResponse} shows a masked form).
      */
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(columnDefinition = "jsonb")
-    public Map<String, Object> credentials;
+    @Column(name = "credentials_ciphertext")
+    public String sealedCredentials;
 
     @Column(name = "last_test_at")
     public Instant lastTestAt;
@@ -85,6 +85,15 @@ public class DataSource extends PanacheEntityBase {
     public long version;
 
     public boolean hasCredentials() {
-        return credentials != null && !credentials.isEmpty();
+        return sealedCredentials != null;
+    }
+
+    /** What sealed credentials are bound to: a sealed value copied into another row or agency does not open. */
+    public String credentialContext() {
+        return credentialContext(agencyId, id);
+    }
+
+    public static String credentialContext(String agencyId, UUID id) {
+        return "data_source:" + agencyId + ":" + id;
     }
 }

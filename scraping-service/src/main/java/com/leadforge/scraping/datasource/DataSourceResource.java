@@ -1,5 +1,6 @@
 package com.leadforge.scraping.datasource;
 
+import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -11,10 +12,12 @@ import com.leadforge.shared.tenancy.Roles;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -39,7 +42,7 @@ public class DataSourceResource {
         DataSource source = dataSources.create(request);
         // A path, not an absolute URI: behind the gateway this service's own host name means nothing to clients.
         return Response.status(Response.Status.CREATED).header("Location", "/api/v1/data-sources/" + source.id)
-                .entity(DataSourceResponse.of(source)).build();
+                .entity(dataSources.view(source)).build();
     }
 
     @GET
@@ -53,6 +56,19 @@ public class DataSourceResource {
     @Path("/{id}")
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
     public DataSourceResponse get(@PathParam("id") UUID id) {
-        return DataSourceResponse.of(dataSources.get(id));
+        return dataSources.view(dataSources.get(id));
+    }
+
+    /**
+     * Replaces the data source's credentials with the JSON object sent ({@code {}} removes them). They are never
+     * returned: the answer shows them masked.
+     */
+    @PUT
+    @Path("/{id}/credentials")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER })
+    public DataSourceResponse replaceCredentials(@PathParam("id") UUID id,
+            @RequiredBody @Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> credentials) {
+        return dataSources.view(dataSources.replaceCredentials(id, credentials));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.leadforge.scraping.credentials.CredentialVault;
 import com.leadforge.shared.api.Page;
 import com.leadforge.shared.api.PageRequest;
 import com.leadforge.shared.events.DataSourceCreatedEvent;
@@ -25,10 +26,12 @@ public class DataSourceService {
 
     private final TenantContext tenant;
     private final OutboxWriter outbox;
+    private final CredentialVault vault;
 
-    public DataSourceService(TenantContext tenant, OutboxWriter outbox) {
+    public DataSourceService(TenantContext tenant, OutboxWriter outbox, CredentialVault vault) {
         this.tenant = tenant;
         this.outbox = outbox;
+        this.vault = vault;
     }
 
     /** Stores the data source and its {@code data_source.created} event (which never carries credentials) together. */
@@ -43,8 +46,8 @@ public class DataSourceService {
         source.status = DataSourceStatus.INACTIVE;
         source.description = trimmed(request.description());
         source.config = request.config() == null ? Map.of() : request.config();
-        source.credentials = request.credentials() == null || request.credentials().isEmpty() ? null
-                : request.credentials();
+        source.agencyId = agencyId; // the sealed credentials are bound to the row's agency and id
+        source.sealedCredentials = vault.seal(request.credentials(), source.credentialContext());
         source.createdBy = tenant.actor();
         source.createdAt = now;
         source.updatedAt = now;
@@ -53,6 +56,23 @@ public class DataSourceService {
                 new DataSourceCreatedEvent(source.id, agencyId, source.name, source.type.code(), source.status.code(),
                         tenant.actor(), now));
         return source;
+    }
+
+    /**
+     * Replaces the credentials ({@code {}} removes them), sealed under the active key: a write is also how values
+     * sealed under an older key move to the current one.
+     */
+    @Transactional
+    public DataSource replaceCredentials(UUID id, Map<String, Object> credentials) {
+        DataSource source = get(id);
+        source.sealedCredentials = vault.seal(credentials, source.credentialContext());
+        source.updatedAt = Instant.now();
+        return source;
+    }
+
+    /** The API form: credentials masked. */
+    public DataSourceResponse view(DataSource source) {
+        return DataSourceResponse.of(source, vault.masked(source.sealedCredentials, source.credentialContext()));
     }
 
     @Transactional
@@ -77,7 +97,7 @@ public class DataSourceService {
         var query = (conditions.isEmpty() ? DataSource.<DataSource>findAll(newestFirst)
                 : DataSource.<DataSource>find(String.join(" and ", conditions), newestFirst, parameters))
                 .page(io.quarkus.panache.common.Page.of(page.page() - 1, page.pageSize()));
-        List<DataSourceResponse> data = query.list().stream().map(DataSourceResponse::of).toList();
+        List<DataSourceResponse> data = query.list().stream().map(this::view).toList();
         return Page.of(data, query.count(), page);
     }
 

@@ -24,6 +24,8 @@ public enum EventType {
     CAMPAIGN_UPDATED("campaign", "updated", 1, Topics.CAMPAIGN_EVENTS),
     CAMPAIGN_STATUS_CHANGED("campaign", "status_changed", 1, Topics.CAMPAIGN_EVENTS),
     CAMPAIGN_DELETED("campaign", "deleted", 1, Topics.CAMPAIGN_EVENTS),
+    CAMPAIGN_CLIENT_GRANTED("campaign", "client_granted", 1, Topics.CAMPAIGN_EVENTS),
+    CAMPAIGN_CLIENT_REVOKED("campaign", "client_revoked", 1, Topics.CAMPAIGN_EVENTS),
     DATA_SOURCE_CREATED("data_source", "created", 1, Topics.SCRAPING_EVENTS);
 
     private final String aggregate;

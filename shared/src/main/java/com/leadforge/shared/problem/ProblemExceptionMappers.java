@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import com.leadforge.shared.text.UnstorableTextException;
+
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -68,7 +70,8 @@ public class ProblemExceptionMappers {
             UnrecognizedPropertyException.class, JsonMappingException.class })
     public Response mismatchedJson(JsonMappingException e, UriInfo uri) {
         String field = jsonPath(e);
-        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+        String message = e instanceof UnstorableTextException unstorable ? unstorable.reason()
+                : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof InvalidFormatException format && format.getTargetType() != null && format.getTargetType().isEnum()
                         ? "must be one of " + java.util.Arrays.toString(format.getTargetType().getEnumConstants()).toLowerCase(java.util.Locale.ROOT)
                         : "has the wrong type or format";
@@ -119,6 +122,13 @@ public class ProblemExceptionMappers {
             return Response.fromResponse(respond(ProblemType.SERVICE_UNAVAILABLE,
                     "The service cannot reach its database right now; retry shortly", uri, List.of()))
                     .header("Retry-After", "1").build();
+        }
+        if (ConcurrentUpdate.isCause(e)) {
+            LOG.infof("Concurrent update lost the race [requestId=%s]: %s", MDC.get(RequestIdFilter.MDC_KEY),
+                    e.getClass().getSimpleName());
+            return respond(ProblemType.CONFLICT,
+                    "The resource was changed by another request at the same time; read it again and retry", uri,
+                    List.of());
         }
         LOG.errorf(e, "Unhandled failure [requestId=%s]", MDC.get(RequestIdFilter.MDC_KEY));
         return respond(ProblemType.INTERNAL, "The server could not complete the request", uri, List.of());

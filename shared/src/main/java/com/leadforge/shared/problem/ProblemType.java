@@ -14,6 +14,8 @@ public enum ProblemType {
     CONFLICT("conflict", "Conflict", 409),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    URI_TOO_LONG("uri-too-long", "URI too long", 414),
+    HEADERS_TOO_LARGE("headers-too-large", "Request header fields too large", 431),
     RATE_LIMITED("rate-limited", "Too many requests", 429),
     INTERNAL("internal", "Internal error", 500),
     BAD_GATEWAY("bad-gateway", "Upstream failure", 502),

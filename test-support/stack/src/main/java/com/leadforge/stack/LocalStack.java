@@ -39,6 +39,9 @@ public final class LocalStack {
                   Gateway (the API)   %s/api/v1/...
                   Keycloak            %s  (admin console: admin / admin)
                   Services            lead %s, campaign %s, scraping %s, analytics %s
+                  Health and metrics  /q/health/ready, /q/metrics (and the services' /q/openapi) on the
+                                      management ports: gateway %s, lead %s, campaign %s,
+                                      scraping %s, analytics %s
                   Kafka               %s      PostgreSQL 127.0.0.1:15432 (postgres / postgres)
 
                 Test users (password: leadforge): super-acme, admin-acme, researcher-acme, client-acme,
@@ -55,7 +58,9 @@ public final class LocalStack {
                 """, (System.nanoTime() - startedAt) / 1e9, stack.gatewayUrl(), stack.keycloakUrl(),
                 stack.serviceUrl("lead-service"), stack.serviceUrl("campaign-service"),
                 stack.serviceUrl("scraping-service"), stack.serviceUrl("analytics-service"),
-                stack.kafkaBootstrapServers(), stack.tokenEndpoint(), stack.gatewayUrl(), stack.gatewayUrl());
+                stack.managementUrl("gateway"), stack.managementUrl("lead-service"),
+                stack.managementUrl("campaign-service"), stack.managementUrl("scraping-service"),
+                stack.managementUrl("analytics-service"), stack.kafkaBootstrapServers(), stack.tokenEndpoint(), stack.gatewayUrl(), stack.gatewayUrl());
         stopped.await();
     }
 

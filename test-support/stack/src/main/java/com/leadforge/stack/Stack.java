@@ -40,18 +40,25 @@ public final class Stack implements AutoCloseable {
             StackPorts ports) {
     }
 
+    /**
+     * Every port the stack listens on. Each service has an API port and a management port (health, metrics, OpenAPI);
+     * the local stack uses fixed, documented ones (README), tests free ones.
+     */
     public record StackPorts(int postgres, int kafka, int kafkaController, int keycloak, int keycloakManagement,
-            int gateway, int lead, int campaign, int scraping, int analytics) {
+            int gateway, int lead, int campaign, int scraping, int analytics, int gatewayManagement,
+            int leadManagement, int campaignManagement, int scrapingManagement, int analyticsManagement) {
 
         /** Fixed, documented ports for the local stack. */
         public static StackPorts local() {
-            return new StackPorts(15432, 19092, 19093, 8180, 9180, 8080, 8081, 8082, 8083, 8084);
+            return new StackPorts(15432, 19092, 19093, 8180, 9180, 8080, 8081, 8082, 8083, 8084, 9080, 9081, 9082,
+                    9083, 9084);
         }
 
         /** Free ports, for tests that must not collide with anything running. */
         public static StackPorts free() {
             return new StackPorts(Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(),
-                    Ports.free(), Ports.free(), Ports.free(), Ports.free());
+                    Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                    Ports.free(), Ports.free());
         }
 
         int of(String service) {
@@ -65,9 +72,21 @@ public final class Stack implements AutoCloseable {
             };
         }
 
+        int managementOf(String service) {
+            return switch (service) {
+                case "lead-service" -> leadManagement;
+                case "campaign-service" -> campaignManagement;
+                case "scraping-service" -> scrapingManagement;
+                case "analytics-service" -> analyticsManagement;
+                case "gateway" -> gatewayManagement;
+                default -> throw new IllegalArgumentException(service);
+            };
+        }
+
         List<Integer> all() {
             return List.of(postgres, kafka, kafkaController, keycloak, keycloakManagement, gateway, lead, campaign,
-                    scraping, analytics);
+                    scraping, analytics, gatewayManagement, leadManagement, campaignManagement, scrapingManagement,
+                    analyticsManagement);
         }
     }
 
@@ -133,7 +152,7 @@ public final class Stack implements AutoCloseable {
         });
         services.forEach((module, process) -> Await.until(module + " ready", Duration.ofSeconds(180), () -> {
             process.assertAlive();
-            return Http.isOk("http://127.0.0.1:" + ports.of(module) + "/q/health/ready");
+            return Http.isOk(managementUrl(module) + "/q/health/ready");
         }, () -> "\n" + process.tail(30)));
     }
 
@@ -146,6 +165,8 @@ public final class Stack implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.of(module)));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(ports.managementOf(module)));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuer());
         env.put("LEADFORGE_JSON_LOGS", "false");
@@ -158,10 +179,36 @@ public final class Stack implements AutoCloseable {
             env.put("LEADFORGE_GATEWAY_SERVICES_CAMPAIGNS", "http://127.0.0.1:" + ports.campaign());
             env.put("LEADFORGE_GATEWAY_SERVICES_SCRAPING", "http://127.0.0.1:" + ports.scraping());
             env.put("LEADFORGE_GATEWAY_SERVICES_ANALYTICS", "http://127.0.0.1:" + ports.analytics());
+            env.put("LEADFORGE_GATEWAY_MANAGEMENT_LEADS", "http://127.0.0.1:" + ports.leadManagement());
+            env.put("LEADFORGE_GATEWAY_MANAGEMENT_CAMPAIGNS", "http://127.0.0.1:" + ports.campaignManagement());
+            env.put("LEADFORGE_GATEWAY_MANAGEMENT_SCRAPING", "http://127.0.0.1:" + ports.scrapingManagement());
+            env.put("LEADFORGE_GATEWAY_MANAGEMENT_ANALYTICS", "http://127.0.0.1:" + ports.analyticsManagement());
+        }
+        if ("scraping-service".equals(module)) {
+            // Production refuses to start without a key sealing data-source credentials. The stack's own key lives
+            // with its data, so a restarted local stack still opens what it sealed before.
+            env.put("LEADFORGE_CRYPTO_ACTIVE_KEY", "stack");
+            env.put("LEADFORGE_CRYPTO_KEYS_STACK", credentialKey());
         }
         List<String> command = List.of(JavaRuntime.current(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
         return ManagedProcess.start(module, command, env, jar.getParent(), logs.resolve(module + ".log"));
+    }
+
+    /** 32 random bytes, base64, created on the stack's first start and kept in its work directory. */
+    private String credentialKey() {
+        Path file = layout.workDirectory().resolve("credential-key");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+            }
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Could not keep the stack's credential key", e);
+        }
     }
 
     public String gatewayUrl() {
@@ -170,6 +217,11 @@ public final class Stack implements AutoCloseable {
 
     public String serviceUrl(String module) {
         return "http://127.0.0.1:" + layout.ports().of(module);
+    }
+
+    /** Where a module's health, metrics and OpenAPI document answer (/q/...); its API port serves /api only. */
+    public String managementUrl(String module) {
+        return "http://127.0.0.1:" + layout.ports().managementOf(module);
     }
 
     public String keycloakUrl() {
@@ -217,12 +269,12 @@ public final class Stack implements AutoCloseable {
 
     /** Where {@code module} reports readiness; the one place that knows the health port and path. */
     public String readinessUrl(String module) {
-        return serviceUrl(module) + "/q/health/ready";
+        return managementUrl(module) + "/q/health/ready";
     }
 
     /** Where {@code module} reports liveness; next to {@link #readinessUrl(String)} for the same reason. */
     public String livenessUrl(String module) {
-        return serviceUrl(module) + "/q/health/live";
+        return managementUrl(module) + "/q/health/live";
     }
 
     /** JDBC URL of one of the stack's databases (connect as {@link PostgresServer#USER} for superuser rights). */

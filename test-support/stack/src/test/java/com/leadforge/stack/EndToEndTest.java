@@ -52,9 +52,13 @@ class EndToEndTest {
                 .body("agency_id", equalTo(ACME))
                 .extract().path("id");
 
-        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("client-acme"))
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("admin-acme"))
                 .when().get("/api/v1/leads/" + leadId)
                 .then().statusCode(200).body("email", equalTo("ada@example.com"));
+        // A client reads only the leads of campaigns shared with it; this lead is in none.
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(token("client-acme"))
+                .when().get("/api/v1/leads/" + leadId)
+                .then().statusCode(404).contentType(PROBLEM_JSON);
         given().baseUri(stack.gatewayUrl()).auth().oauth2(adminBeacon)
                 .when().get("/api/v1/leads/" + leadId)
                 .then().statusCode(404).contentType(PROBLEM_JSON);
@@ -175,15 +179,23 @@ class EndToEndTest {
     }
 
     @Test
-    void everyServiceReportsHealthMetricsAndOpenApi() {
+    void everyServiceReportsHealthMetricsAndOpenApiOnItsManagementPortOnly() {
         for (String module : new String[] { "lead-service", "campaign-service", "scraping-service",
                 "analytics-service", "gateway" }) {
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/health/ready").then().statusCode(200)
+            given().baseUri(stack.managementUrl(module)).when().get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"));
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/health/live").then().statusCode(200);
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/metrics").then().statusCode(200);
-            given().baseUri(stack.serviceUrl(module)).when().get("/q/openapi").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/health/live").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/metrics").then().statusCode(200);
+            given().baseUri(stack.managementUrl(module)).when().get("/q/openapi").then().statusCode(200);
+            for (String operational : new String[] { "/q/health/ready", "/q/metrics", "/q/openapi" }) {
+                given().baseUri(stack.serviceUrl(module)).when().get(operational)
+                        .then().statusCode(404).contentType(PROBLEM_JSON);
+            }
         }
+        given().baseUri(stack.gatewayUrl()).when().get("/api/health").then().statusCode(200)
+                .body("status", equalTo("UP"));
+        given().baseUri(stack.gatewayUrl()).when().get("/api/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/leads"));
     }
 
     private static long leadsCounted(String token) {

@@ -4,8 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,9 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import com.leadforge.testsupport.ForgedTokens;
 
@@ -69,7 +64,7 @@ class IsolationMatrixTest {
         int endpoints = 0;
         int calls = 0;
         for (String service : SERVICES) {
-            JsonNode openApi = json.readTree(given().baseUri(stack.serviceUrl(service))
+            JsonNode openApi = json.readTree(given().baseUri(stack.managementUrl(service))
                     .when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
             Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields();
             while (paths.hasNext()) {
@@ -93,7 +88,8 @@ class IsolationMatrixTest {
                         continue;
                     }
                     boolean targetsAcme = !concretePath.equals(path.getKey()) && PATH_PARAMETER.matcher(path.getKey()).find();
-                    JsonNode body = requestBody(openApi, operation.getValue());
+                    // A body that passes validation, so that the agency check (not validation) decides the answer.
+                    JsonNode body = new OpenApiExamples(openApi, this::acmeIdFor).requestBody(operation.getValue());
                     for (Map.Entry<String, String> caller : CALLERS.entrySet()) {
                         calls++;
                         Response response = call(stack, caller, method, concretePath, body);
@@ -173,95 +169,6 @@ class IsolationMatrixTest {
         }
         parameters.appendTail(path);
         return path.toString();
-    }
-
-    /** A body that passes validation, so that the agency check (not validation) decides the answer. */
-    private JsonNode requestBody(JsonNode openApi, JsonNode operation) {
-        JsonNode schema = operation.path("requestBody").path("content").path("application/json").path("schema");
-        return schema.isMissingNode() ? null : example(openApi, schema, "", 0);
-    }
-
-    private JsonNode example(JsonNode openApi, JsonNode schema, String name, int depth) {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        if (schema.has("$ref")) {
-            String reference = schema.get("$ref").asText();
-            return example(openApi, openApi.at(reference.substring(1)), name, depth);
-        }
-        if (schema.has("allOf")) {
-            return example(openApi, schema.get("allOf").get(0), name, depth);
-        }
-        if (schema.has("enum")) {
-            return schema.get("enum").get(0);
-        }
-        String type = schema.path("type").asText("object");
-        String format = schema.path("format").asText("");
-        String lower = name.toLowerCase(Locale.ROOT);
-        switch (type) {
-            case "string":
-                String choice = firstAlternative(schema.path("pattern").asText(""));
-                if (choice != null) {
-                    return nodes.textNode(choice);
-                }
-                if (format.equals("uuid")) {
-                    return nodes.textNode(acmeIdFor(lower));
-                }
-                if (format.equals("date")) {
-                    return nodes.textNode(LocalDate.now().toString());
-                }
-                if (format.equals("date-time")) {
-                    return nodes.textNode(OffsetDateTime.now().toString());
-                }
-                if (lower.contains("email") || lower.equals("value")) {
-                    return nodes.textNode("isolation-" + UUID.randomUUID().toString().substring(0, 8) + "@beacon.test");
-                }
-                if (lower.contains("linkedin")) {
-                    return nodes.textNode("https://www.linkedin.com/in/isolation-" + UUID.randomUUID().toString().substring(0, 8));
-                }
-                if (lower.contains("phone")) {
-                    return nodes.textNode("+1415555" + String.format("%04d", (int) (Math.random() * 10000)));
-                }
-                if (lower.endsWith("_id") || lower.equals("id")) {
-                    return nodes.textNode(acmeIdFor(lower));
-                }
-                return nodes.textNode("isolation " + UUID.randomUUID().toString().substring(0, 8));
-            case "integer":
-            case "number":
-                return nodes.numberNode(schema.has("minimum") ? Math.max(1, schema.get("minimum").asLong()) : 1);
-            case "boolean":
-                return nodes.booleanNode(false);
-            case "array":
-                ArrayNode array = nodes.arrayNode();
-                if (depth < 4) {
-                    array.add(example(openApi, schema.path("items"), name.endsWith("s") ? name.substring(0, name.length() - 1) : name, depth + 1));
-                }
-                return array;
-            default:
-                ObjectNode object = nodes.objectNode();
-                if (depth < 4) {
-                    Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
-                    while (properties.hasNext()) {
-                        Map.Entry<String, JsonNode> property = properties.next();
-                        if (property.getValue().path("readOnly").asBoolean(false)) {
-                            continue;
-                        }
-                        object.set(property.getKey(), example(openApi, property.getValue(), property.getKey(), depth + 1));
-                    }
-                }
-                return object;
-        }
-    }
-
-    /**
-     * {@code phone|email|...} (an enumeration written as a pattern) gives {@code email} when offered (so that a
-     * sibling {@code value} can be an e-mail address), else its first word; other patterns give none.
-     */
-    private static String firstAlternative(String pattern) {
-        String bare = pattern.replaceAll("^\\^?\\(?|\\)?\\$?$", "");
-        if (!bare.matches("[a-z_]+(\\|[a-z_]+)+")) {
-            return null;
-        }
-        List<String> words = List.of(bare.split("\\|"));
-        return words.contains("email") ? "email" : words.get(0);
     }
 
     /** An id-valued field gets Acme's id of the matching collection (lead_ids, campaign_id ...), else a random one. */

@@ -1,17 +1,15 @@
-package com.leadforge.campaign.access;
+package com.leadforge.shared.tenancy;
 
 import java.util.Optional;
-
-import com.leadforge.shared.tenancy.Roles;
-import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * What part of the agency the caller may read. Everyone but a client reads every campaign of the agency; a caller
- * whose only LeadForge role is {@code client} reads the campaigns granted to its token subject. A token holding
- * client and a wider role gets the wider view (roles add up, they never restrict each other).
+ * What part of the agency the caller may read. Everyone but a client reads the whole agency; a caller whose only
+ * LeadForge role is {@code client} reads only what is shared with its token subject (the campaigns granted to it, and
+ * in lead-service the leads of those campaigns). A token holding client and a wider role gets the wider view (roles
+ * add up, they never restrict each other). A unit of work without a caller (a consumed event) reads the agency.
  */
 @ApplicationScoped
 public class CallerScope {

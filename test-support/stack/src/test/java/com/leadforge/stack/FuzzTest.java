@@ -1,0 +1,225 @@
+package com.leadforge.stack;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.leadforge.testsupport.ForgedTokens;
+
+import io.restassured.http.ContentType;
+
+/**
+ * Bad input never breaks a service or leaks its internals: for every operation of every service's OpenAPI document,
+ * {@link BadRequests} generates requests with one bad part each (a property of the wrong type, NUL and control
+ * characters, 70,000-character strings, numbers no type holds, 10,000-deep JSON, duplicate keys, invalid UUIDs, enum
+ * values and dates, wrong content types, empty and truncated bodies ...). Each is sent to the service directly (with a
+ * real token of a role that may call the operation, so validation is reached) and through the gateway. No answer may
+ * be a server error, every 4xx must be a problem document, no body may show a stack trace or SQL ({@link FuzzTally}).
+ * A new endpoint is fuzzed without editing this test; one whose path parameter no case knows fails it.
+ */
+@ExtendWith(RunningStack.class)
+class FuzzTest {
+
+    static final String ACME = "11111111-1111-1111-1111-111111111111";
+    static final List<String> SERVICES = List.of("lead-service", "campaign-service", "scraping-service",
+            "analytics-service");
+    /** Cases per operation: enough for every category to appear, bounded so the class stays well within budget. */
+    static final int PER_OPERATION = 44;
+    /** Operations without parameters or body can only be sent junk they must ignore, and they act each time. */
+    static final int PER_INPUTLESS_OPERATION = 4;
+    static final int THREADS = 4;
+    /** Operations whose valid calls destroy what later cases need: they run last. */
+    private static final Set<String> DESTRUCTIVE_SUFFIXES = Set.of("/erase", "/merge");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** The fuzz suite's own Acme resources, by the collection that follows /api/v1/ or the path parameter's name. */
+    private final Map<String, String> ownIds = new LinkedHashMap<>();
+
+    record Job(String service, String via, String baseUrl, BadRequests.BadRequest request, String caller) {
+    }
+
+    @Test
+    void badRequestsNeverCauseServerErrorsAndEveryRefusalIsAProblem(Stack stack) throws Exception {
+        long started = System.nanoTime();
+        createOwnResources(stack);
+        List<Job> safe = new ArrayList<>();
+        List<Job> destructive = new ArrayList<>();
+        int operations = 0;
+        for (String service : SERVICES) {
+            JsonNode openApi = json.readTree(given().baseUri(stack.serviceUrl(service))
+                    .when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+            BadRequests generator = new BadRequests(new OpenApiExamples(openApi, this::idFor), this::pathValue);
+            Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields();
+            while (paths.hasNext()) {
+                Map.Entry<String, JsonNode> path = paths.next();
+                Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
+                while (methods.hasNext()) {
+                    Map.Entry<String, JsonNode> operation = methods.next();
+                    String method = operation.getKey().toUpperCase(Locale.ROOT);
+                    if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                        continue;
+                    }
+                    operations++;
+                    boolean inputless = !operation.getValue().has("requestBody")
+                            && operation.getValue().path("parameters").isEmpty() && !path.getKey().contains("{");
+                    String caller = callerFor(operation.getValue());
+                    boolean destroys = method.equals("DELETE")
+                            || DESTRUCTIVE_SUFFIXES.stream().anyMatch(path.getKey()::endsWith);
+                    for (BadRequests.BadRequest request : generator.forOperation(method, path.getKey(),
+                            operation.getValue(), inputless ? PER_INPUTLESS_OPERATION : PER_OPERATION)) {
+                        String user = request.caller() == null ? caller : request.caller();
+                        List<Job> queue = destroys ? destructive : safe;
+                        queue.add(new Job(service, FuzzTally.DIRECT, stack.serviceUrl(service), request, user));
+                        // Only /api is routed by the gateway; operator endpoints (/admin) are reachable directly only.
+                        if (path.getKey().startsWith("/api/")) {
+                            queue.add(new Job(service, FuzzTally.GATEWAY, stack.gatewayUrl(), request, user));
+                        }
+                    }
+                }
+            }
+        }
+
+        FuzzTally tally = new FuzzTally();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            for (List<Job> phase : List.of(safe, destructive)) {
+                List<Future<?>> pending = new ArrayList<>();
+                for (Job job : phase) {
+                    pending.add(pool.submit(() -> tally.record(send(stack, job))));
+                }
+                for (Future<?> done : pending) {
+                    done.get();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println(tally.summary(operations, PER_OPERATION, (System.nanoTime() - started) / 1e9, THREADS));
+
+        assertTrue(operations >= 30, "the OpenAPI documents list only " + operations + " operations");
+        assertTrue(tally.total() >= 1500, "only " + tally.total() + " bad requests were generated");
+        assertEquals(List.of(), tally.groupedFailures(),
+                "bad requests answered with a server error, a 4xx that is not a problem, or internals in the body");
+    }
+
+    private FuzzTally.Exchange send(Stack stack, Job job) {
+        BadRequests.BadRequest request = job.request();
+        HttpRequest.Builder builder;
+        try {
+            builder = HttpRequest.newBuilder(URI.create(job.baseUrl() + request.target()))
+                    .timeout(Duration.ofSeconds(60));
+        } catch (IllegalArgumentException unsendable) {
+            throw new IllegalStateException("the generator built an invalid URI: " + request.describe(), unsendable);
+        }
+        builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        builder.header("Authorization", "Bearer " + KeycloakTokens.of(stack, job.caller()));
+        if (job.caller().startsWith("super-") && request.path().startsWith("/api/")
+                && !request.headers().containsKey("X-Agency-Id")) {
+            builder.header("X-Agency-Id", ACME);
+        }
+        if (request.contentType() != null) {
+            builder.header("Content-Type", request.contentType());
+        }
+        request.headers().forEach(builder::header);
+        try {
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new FuzzTally.Exchange(job.service(), job.via(), request, response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
+                    new String(response.body(), StandardCharsets.UTF_8), null);
+        } catch (java.io.IOException e) {
+            return new FuzzTally.Exchange(job.service(), job.via(), request, -1, null, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A user whose role may call the operation (from the roles its OpenAPI security requirement lists), so that
+     * the request reaches validation: an agency_admin of Acme where allowed, else a super_admin (acting on Acme).
+     */
+    private static String callerFor(JsonNode operation) {
+        List<String> roles = new ArrayList<>();
+        for (JsonNode requirement : operation.path("security")) {
+            requirement.fields().forEachRemaining(scheme -> scheme.getValue().forEach(role -> roles.add(role.asText())));
+        }
+        if (roles.isEmpty() || roles.contains("agency_admin")) {
+            return "admin-acme";
+        }
+        if (roles.contains("super_admin")) {
+            return "super-acme";
+        }
+        return roles.contains("researcher") ? "researcher-acme" : "client-acme";
+    }
+
+    /** The fuzz suite's own resource for a path parameter: the first names the collection, the others themselves. */
+    private String pathValue(String template, String parameter) {
+        if (template.startsWith("/api/v1/") && template.indexOf('{') == template.indexOf("{" + parameter + "}")) {
+            return ownIds.get(template.substring("/api/v1/".length()).split("/")[0]);
+        }
+        return ownIds.get(parameter);
+    }
+
+    /** An id-valued body field gets the fuzz suite's own resource of its collection (lead_ids, campaign_id ...). */
+    private String idFor(String fieldName) {
+        if (fieldName.startsWith("source_id") || fieldName.startsWith("lead_id")) {
+            return ownIds.get("other-lead");
+        }
+        if (fieldName.startsWith("campaign_id")) {
+            return ownIds.get("campaigns");
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /** Resources of Acme that only this suite uses, so that what its cases change or delete concerns no other test. */
+    private void createOwnResources(Stack stack) {
+        String admin = KeycloakTokens.of(stack, "admin-acme");
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        ownIds.put("campaigns", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"name\":\"Fuzz campaign " + unique + "\"}")
+                .when().post("/api/v1/campaigns").then().statusCode(201).extract().path("id"));
+        for (String lead : List.of("leads", "other-lead")) {
+            ownIds.put(lead, given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                    .body("{\"first_name\":\"Fuzz\",\"email\":\"fuzz-" + lead + "-" + unique + "@acme.test\"}")
+                    .when().post("/api/v1/leads").then().statusCode(201).extract().path("id"));
+        }
+        ownIds.put("data-sources", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"name\":\"Fuzz source " + unique + "\",\"type\":\"csv\"}")
+                .when().post("/api/v1/data-sources").then().statusCode(201).extract().path("id"));
+        ownIds.put("pointId", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"type\":\"email\",\"value\":\"fuzz-point-" + unique + "@acme.test\",\"is_primary\":false}")
+                .when().post("/api/v1/leads/" + ownIds.get("leads") + "/contact-points").then().statusCode(201)
+                .extract().path("id"));
+        String client = String.valueOf(ForgedTokens.claims(KeycloakTokens.of(stack, "client-acme")).get("sub"));
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().put("/api/v1/campaigns/" + ownIds.get("campaigns") + "/clients/" + client)
+                .then().statusCode(201);
+        ownIds.put("userId", client);
+    }
+}
