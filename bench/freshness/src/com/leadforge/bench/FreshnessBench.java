@@ -141,9 +141,13 @@ public final class FreshnessBench {
                 }
             });
         }, 0, 1_000_000L / rate, TimeUnit.MICROSECONDS);
-        ticks.schedule(() -> writing.cancel(false), seconds, TimeUnit.SECONDS);
-        ticks.shutdown();
-        ticks.awaitTermination(seconds + 10L, TimeUnit.SECONDS);
+        // Write for the given time. (Not ticks.shutdown(): that cancels a periodic task at once.)
+        try {
+            writing.get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException timeUp) {
+            writing.cancel(false);
+        }
+        ticks.shutdownNow();
         requests.shutdown();
         requests.awaitTermination(30, TimeUnit.SECONDS);
         int written = acknowledgedAt.size();

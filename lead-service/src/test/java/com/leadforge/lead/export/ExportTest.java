@@ -74,7 +74,7 @@ class ExportTest {
                 {"first_name":"=HYPERLINK(\\"http://x\\",\\"y\\")","last_name":"+SUM(1,2)","company":"-2+3+cmd|' /C calc'!A0",
                  "title":"@SUM(A1)","phone":"+1 415 555 0100","source":"%s"}""".formatted(source));
 
-        String csv = client().get("/api/v1/leads/export?format=csv&source=" + source).then().statusCode(200)
+        String csv = researcher().get("/api/v1/leads/export?format=csv&source=" + source).then().statusCode(200)
                 .extract().asString();
         List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(csv)).getRecords();
@@ -87,12 +87,12 @@ class ExportTest {
         assertEquals("'@SUM(A1)", row.get("title"));
         assertEquals("+14155550100", row.get("phone"), "a phone number stays dialable");
 
-        String ndjson = client().get("/api/v1/leads/export?format=ndjson&source=" + source).then().statusCode(200)
+        String ndjson = researcher().get("/api/v1/leads/export?format=ndjson&source=" + source).then().statusCode(200)
                 .extract().asString();
         JsonPath raw = new JsonPath(ndjson.strip());
         assertEquals("=HYPERLINK(\"http://x\",\"y\")", raw.getString("first_name"));
         assertEquals("+SUM(1,2)", raw.getString("last_name"));
-        String json = client().get("/api/v1/leads/export?format=json&source=" + source).then().statusCode(200)
+        String json = researcher().get("/api/v1/leads/export?format=json&source=" + source).then().statusCode(200)
                 .extract().asString();
         assertEquals("@SUM(A1)", new JsonPath(json).getString("[0].title"));
     }

@@ -30,17 +30,25 @@ class ConnectionPoolLivenessTest {
     @ConfigProperty(name = "quarkus.datasource.jdbc.max-size")
     int maxSize;
 
+    /** Health lives on the management interface, not on the API port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
+    private String managementBase() {
+        return "http://" + management.getHost() + ":" + management.getPort();
+    }
+
     @Test
     void livenessFailsWhileThePoolIsWedgedAndTheDatabaseIsReachable() throws Exception {
-        given().get("/q/health/live").then().statusCode(200);
+        given().baseUri(managementBase()).get("/q/health/live").then().statusCode(200);
         List<Connection> leaked = new ArrayList<>();
         try {
             for (int i = 0; i < maxSize; i++) {
                 leaked.add(pool.getConnection());
             }
             Await.until("liveness DOWN", Duration.ofSeconds(30),
-                    () -> given().get("/q/health/live").statusCode() == 503);
-            given().get("/q/health/live").then().statusCode(503)
+                    () -> given().baseUri(managementBase()).get("/q/health/live").statusCode() == 503);
+            given().baseUri(managementBase()).get("/q/health/live").then().statusCode(503)
                     .body("checks.find { it.name == 'connection-pool' }.data.'database reachable directly'",
                             equalTo(true));
         } finally {
@@ -49,6 +57,6 @@ class ConnectionPoolLivenessTest {
             }
         }
         Await.until("liveness UP again", Duration.ofSeconds(30),
-                () -> given().get("/q/health/live").statusCode() == 200);
+                () -> given().baseUri(managementBase()).get("/q/health/live").statusCode() == 200);
     }
 }

@@ -40,6 +40,14 @@ class DatabaseRestartTest {
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
 
+    /** Health lives on the management interface, not on the API port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
+    private String managementBase() {
+        return "http://" + management.getHost() + ":" + management.getPort();
+    }
+
     @Test
     void theServiceServesAgainWithinSecondsAfterItsConnectionsAreKilledUnderLoad() throws Exception {
         LeadApi.createNamed("Restart", LeadApi.unique(), "");
@@ -80,9 +88,9 @@ class DatabaseRestartTest {
         for (int i = 0; i < 20; i++) {
             researcher().get("/api/v1/leads?pageSize=20").then().statusCode(200);
         }
-        given().get("/q/health/live").then().statusCode(200);
+        given().baseUri(managementBase()).get("/q/health/live").then().statusCode(200);
         Await.until("readiness UP again", Duration.ofSeconds(10),
-                () -> given().get("/q/health/ready").statusCode() == 200);
+                () -> given().baseUri(managementBase()).get("/q/health/ready").statusCode() == 200);
     }
 
     private int terminateServiceConnections() {

@@ -152,7 +152,7 @@ public final class Stack implements AutoCloseable {
         });
         services.forEach((module, process) -> Await.until(module + " ready", Duration.ofSeconds(180), () -> {
             process.assertAlive();
-            return Http.isOk(managementUrl(module) + "/q/health/ready");
+            return Http.isOk(readinessUrl(module));
         }, () -> "\n" + process.tail(30)));
     }
 
