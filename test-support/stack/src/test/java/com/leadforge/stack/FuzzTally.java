@@ -31,9 +31,12 @@ final class FuzzTally {
     static final String GATEWAY = "gateway";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request as sent and its answer ({@code status} -1 when none came). */
+    /**
+     * A request as sent and its answer ({@code status} -1 when none came); {@code retried} when the first attempt,
+     * on a pooled connection, got no answer and the request went again on a fresh one.
+     */
     record Exchange(String service, String via, BadRequests.BadRequest request, int status, String contentType,
-            String body, String error) {
+            String body, String error, boolean retried) {
     }
 
     private final Map<String, AtomicInteger> perServiceAndVia = new ConcurrentSkipListMap<>();
@@ -41,6 +44,7 @@ final class FuzzTally {
     private final Map<String, AtomicInteger> perCategory = new ConcurrentSkipListMap<>();
     private final AtomicInteger codecRefusals = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
+    private final AtomicInteger retried = new AtomicInteger();
     private final List<Failure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** One unacceptable answer: where, to what, and what was wrong. */
@@ -54,6 +58,9 @@ final class FuzzTally {
 
     void record(Exchange exchange) {
         total.incrementAndGet();
+        if (exchange.retried()) {
+            retried.incrementAndGet();
+        }
         perServiceAndVia.computeIfAbsent(exchange.service() + "|" + exchange.via(), k -> new AtomicInteger())
                 .incrementAndGet();
         perStatus.computeIfAbsent(exchange.via(), k -> new ConcurrentSkipListMap<>())
@@ -156,6 +163,8 @@ final class FuzzTally {
                 .append(String.format("%-30s", category + "=" + count)));
         out.append(String.format("%n  bare 414/431 from a service's HTTP codec (called directly): %d%n",
                 codecRefusals.get()));
+        out.append(String.format("  answered only on a second, fresh connection (pooled one closed under it): %d%n",
+                retried.get()));
         out.append(String.format("  failures: %d%n", failures().size()));
         groupedFailures().forEach(line -> out.append("    ").append(line).append('\n'));
         out.append("====");
