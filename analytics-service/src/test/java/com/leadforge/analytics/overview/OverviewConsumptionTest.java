@@ -4,8 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,7 +34,9 @@ import com.leadforge.testsupport.RealInfrastructure;
 import com.leadforge.testsupport.TestTokens;
 import com.leadforge.testsupport.TopicProbe;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
+import jakarta.inject.Inject;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -47,6 +55,9 @@ class OverviewConsumptionTest {
     String bootstrapServers;
 
     KafkaProducer<String, String> producer;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @BeforeEach
     void connect() {
@@ -143,26 +154,28 @@ class OverviewConsumptionTest {
         UUID running = UUID.randomUUID();
         UUID stopped = UUID.randomUUID();
         UUID removed = UUID.randomUUID();
+        List<String> published = new ArrayList<>();
         Instant t0 = Instant.now().minusSeconds(60);
-        publishCampaign(agency, "created", running, Map.of("campaign_id", running, "agency_id", agency, "name", "r",
-                "status", "active", "created_at", t0));
-        publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
-                "status", "active", "created_at", t0));
+        published.add(publishCampaign(agency, "created", running, Map.of("campaign_id", running, "agency_id", agency, "name", "r",
+                "status", "active", "created_at", t0)));
+        published.add(publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
+                "status", "active", "created_at", t0)));
         // stopped: paused later; the pause arrives twice and before an older duplicate of the creation.
         Map<String, Object> pause = Map.of("campaign_id", stopped, "agency_id", agency, "old_status", "active",
                 "new_status", "paused", "occurred_at", t0.plusSeconds(10));
-        publishCampaign(agency, "status_changed", stopped, pause);
-        publishCampaign(agency, "status_changed", stopped, pause);
-        publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
-                "status", "active", "created_at", t0));
-        publishCampaign(agency, "created", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
-                "status", "draft", "created_at", t0));
-        publishCampaign(agency, "deleted", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
-                "status", "draft", "occurred_at", t0.plusSeconds(20)));
+        published.add(publishCampaign(agency, "status_changed", stopped, pause));
+        published.add(publishCampaign(agency, "status_changed", stopped, pause));
+        published.add(publishCampaign(agency, "created", stopped, Map.of("campaign_id", stopped, "agency_id", agency, "name", "s",
+                "status", "active", "created_at", t0)));
+        published.add(publishCampaign(agency, "created", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
+                "status", "draft", "created_at", t0)));
+        published.add(publishCampaign(agency, "deleted", removed, Map.of("campaign_id", removed, "agency_id", agency, "name", "x",
+                "status", "draft", "occurred_at", t0.plusSeconds(20))));
         producer.flush();
 
-        Await.until("campaign events applied", Duration.ofSeconds(30), () -> given().auth().oauth2(token(agency))
-                .get("/api/v1/analytics/overview").then().extract().<Integer>path("overview.campaigns.total") == 2);
+        // The campaigns' keys land on different partitions, so no single answer of the overview marks the end: wait
+        // until the consumer's inbox holds every one of these events.
+        Await.until("campaign events applied", Duration.ofSeconds(30), () -> appliedCount(published) == published.size());
         var campaigns = given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(2, campaigns.getInt("overview.campaigns.total"));
@@ -170,15 +183,32 @@ class OverviewConsumptionTest {
         assertEquals(1, campaigns.getInt("overview.campaigns.inactive"));
     }
 
-    private void publishCampaign(String agency, String action, UUID campaignId, Map<String, Object> data)
+    private String publishCampaign(String agency, String action, UUID campaignId, Map<String, Object> data)
             throws Exception {
+        String eventId = UUID.randomUUID().toString();
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CAMPAIGN_EVENTS, campaignId.toString(),
                 EventJson.write(data));
-        record.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(CloudEventHeaders.TYPE, ("leadforge.campaign." + action + ".v1").getBytes(StandardCharsets.UTF_8));
         record.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
         record.headers().add(CloudEventHeaders.AGENCY_ID, agency.getBytes(StandardCharsets.UTF_8));
         producer.send(record).get();
+        return eventId;
+    }
+
+    /** How many of these events the overview consumer has applied (its inbox), whatever partition they went to. */
+    private int appliedCount(List<String> eventIds) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection.prepareStatement(
+                        "select count(*) from processed_event where event_id = any (?)")) {
+            count.setArray(1, connection.createArrayOf("varchar", eventIds.toArray()));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the inbox", e);
+        }
     }
 
     @Test
