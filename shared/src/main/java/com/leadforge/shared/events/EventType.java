@@ -26,7 +26,20 @@ public enum EventType {
     CAMPAIGN_DELETED("campaign", "deleted", 1, Topics.CAMPAIGN_EVENTS),
     CAMPAIGN_CLIENT_GRANTED("campaign", "client_granted", 1, Topics.CAMPAIGN_EVENTS),
     CAMPAIGN_CLIENT_REVOKED("campaign", "client_revoked", 1, Topics.CAMPAIGN_EVENTS),
-    DATA_SOURCE_CREATED("data_source", "created", 1, Topics.SCRAPING_EVENTS);
+    LEAD_IMPORT_BATCH_IMPORTED("lead_import", "batch_imported", 1, Topics.LEAD_EVENTS),
+    DATA_SOURCE_CREATED("data_source", "created", 1, Topics.SCRAPING_EVENTS),
+    DATA_SOURCE_UPDATED("data_source", "updated", 1, Topics.SCRAPING_EVENTS),
+    DATA_SOURCE_DELETED("data_source", "deleted", 1, Topics.SCRAPING_EVENTS),
+    DATA_SOURCE_TESTED("data_source", "tested", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_CREATED("scraping_job", "created", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_STARTED("scraping_job", "started", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_PROGRESSED("scraping_job", "progressed", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_PAUSED("scraping_job", "paused", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_RESUMED("scraping_job", "resumed", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_COMPLETED("scraping_job", "completed", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_FAILED("scraping_job", "failed", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_CANCELLED("scraping_job", "cancelled", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_RECORDS_SCRAPED("scraping_job", "records_scraped", 1, Topics.SCRAPING_EVENTS);
 
     private final String aggregate;
     private final String type;

@@ -19,7 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ConsumerStates {
 
     public enum Outcome {
-        APPLIED, DUPLICATE, DEAD_LETTERED
+        APPLIED, DUPLICATE, DEAD_LETTERED,
+        /** A well-formed event of a type this consumer does not handle: acknowledged without touching the inbox. */
+        SKIPPED
     }
 
     /** A record being retried. */

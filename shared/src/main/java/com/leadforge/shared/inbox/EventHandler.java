@@ -20,4 +20,13 @@ public interface EventHandler {
      * record that can never be applied; any other failure is retried.
      */
     void apply(IncomingEvent event);
+
+    /**
+     * Whether {@link #apply} has anything to do for events of this CloudEvents type. Events it does not handle are
+     * acknowledged without a transaction or an inbox row: a consumer that needs one type of a busy topic (import
+     * results among every lead event) must not pay a database round trip for each of the others.
+     */
+    default boolean handles(String type) {
+        return true;
+    }
 }

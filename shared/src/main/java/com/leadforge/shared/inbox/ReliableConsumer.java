@@ -105,6 +105,9 @@ public class ReliableConsumer {
             throw new PoisonEventException("Unknown event type or version " + abbreviate(event.type()));
         }
         EventJson.requireObject(event.data());
+        if (!handler.handles(event.type())) {
+            return Outcome.SKIPPED;
+        }
         ManagedContext requestContext = Arc.container().requestContext();
         if (requestContext.isActive()) {
             throw new IllegalStateException("An event attempt must run outside any request context");
