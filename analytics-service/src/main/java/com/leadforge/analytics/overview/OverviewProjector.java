@@ -58,6 +58,16 @@ public class OverviewProjector implements EventHandler {
         return Set.of(Topics.LEAD_EVENTS, Topics.CAMPAIGN_EVENTS, Topics.SCRAPING_EVENTS);
     }
 
+    /**
+     * Everything but the bulk payloads of an import: the record batches and their per-batch results count nothing
+     * here (the leads they create arrive as lead events, the job's figures as scraping_job events).
+     */
+    @Override
+    public boolean handles(String type) {
+        return !EventType.SCRAPING_JOB_RECORDS_SCRAPED.type().equals(type)
+                && !EventType.LEAD_IMPORT_BATCH_IMPORTED.type().equals(type);
+    }
+
     @Override
     public void apply(IncomingEvent event) {
         EventType type = EventType.fromType(event.type()).orElse(null);

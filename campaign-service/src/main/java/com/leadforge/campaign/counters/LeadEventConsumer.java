@@ -50,6 +50,12 @@ public class LeadEventConsumer implements EventHandler {
         return Set.of(Topics.LEAD_EVENTS);
     }
 
+    /** Lead events only: the import results that share the topic carry no lead snapshot. */
+    @Override
+    public boolean handles(String type) {
+        return type.startsWith(LeadEventData.LEAD_EVENT_PREFIX);
+    }
+
     @Override
     public void apply(IncomingEvent event) {
         LeadSnapshot lead = LeadEventData.snapshotOf(event);
