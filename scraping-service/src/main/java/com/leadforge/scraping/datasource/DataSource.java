@@ -81,6 +81,10 @@ public class DataSource extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Set by DELETE: the source is gone from the API, its jobs keep naming it. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
     @Version
     public long version;
 

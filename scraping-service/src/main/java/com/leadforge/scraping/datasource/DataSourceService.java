@@ -77,7 +77,7 @@ public class DataSourceService {
 
     @Transactional
     public DataSource get(UUID id) {
-        return DataSource.<DataSource>find("id", id).firstResultOptional()
+        return DataSource.<DataSource>find("id = ?1 and deletedAt is null", id).firstResultOptional()
                 .orElseThrow(() -> ProblemException.notFound("Data source", id));
     }
 
@@ -93,9 +93,9 @@ public class DataSourceService {
             conditions.add("status = :status");
             parameters.and("status", status);
         });
+        conditions.add("deletedAt is null");
         Sort newestFirst = Sort.descending("createdAt", "id");
-        var query = (conditions.isEmpty() ? DataSource.<DataSource>findAll(newestFirst)
-                : DataSource.<DataSource>find(String.join(" and ", conditions), newestFirst, parameters))
+        var query = DataSource.<DataSource>find(String.join(" and ", conditions), newestFirst, parameters)
                 .page(io.quarkus.panache.common.Page.of(page.page() - 1, page.pageSize()));
         List<DataSourceResponse> data = query.list().stream().map(this::view).toList();
         return Page.of(data, query.count(), page);

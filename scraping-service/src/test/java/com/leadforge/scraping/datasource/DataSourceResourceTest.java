@@ -39,7 +39,8 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "scraping"),
-        @ResourceArg(name = "topics", value = Topics.SCRAPING_EVENTS) })
+        @ResourceArg(name = "topics", value = Topics.SCRAPING_EVENTS + "," + Topics.LEAD_EVENTS + ","
+                + Topics.CAMPAIGN_EVENTS) })
 class DataSourceResourceTest {
 
     static final String ACME = TestTokens.AGENCY_ACME;

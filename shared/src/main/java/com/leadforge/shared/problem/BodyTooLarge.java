@@ -1,5 +1,6 @@
 package com.leadforge.shared.problem;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -29,12 +30,24 @@ public class BodyTooLarge {
     private static final long DRAIN_LIMIT_MILLIS = 10_000;
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-    private final long maxBodyBytes;
+    private final long defaultMaxBodyBytes;
+    private final Optional<Pattern> uploadPaths;
+    private final long uploadMaxBodyBytes;
     private final ObjectMapper json;
 
+    /**
+     * @param maxBodySize the limit of every request, unless the service sets {@code leadforge.http.max-body-size} lower
+     *        for all but its upload paths (then Quarkus's own limit must be at least the upload limit)
+     * @param uploadPaths regular expression of the paths that take large bodies (file uploads), if any
+     */
     public BodyTooLarge(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "leadforge.http.max-body-size") Optional<MemorySize> jsonBodySize,
+            @ConfigProperty(name = "leadforge.http.upload-paths") Optional<String> uploadPaths,
+            @ConfigProperty(name = "leadforge.http.upload-max-body-size") Optional<MemorySize> uploadBodySize,
             ObjectMapper json) {
-        this.maxBodyBytes = maxBodySize.asLongValue();
+        this.defaultMaxBodyBytes = jsonBodySize.map(MemorySize::asLongValue).orElse(maxBodySize.asLongValue());
+        this.uploadPaths = uploadPaths.map(Pattern::compile);
+        this.uploadMaxBodyBytes = uploadBodySize.map(MemorySize::asLongValue).orElse(maxBodySize.asLongValue());
         this.json = json;
     }
 
@@ -50,6 +63,8 @@ public class BodyTooLarge {
         } catch (NumberFormatException e) {
             declared = -1; // Vert.x refuses the request itself
         }
+        boolean upload = uploadPaths.isPresent() && uploadPaths.get().matcher(ctx.request().path()).matches();
+        long maxBodyBytes = upload ? uploadMaxBodyBytes : defaultMaxBodyBytes;
         if (declared <= maxBodyBytes) {
             ctx.next();
             return;
