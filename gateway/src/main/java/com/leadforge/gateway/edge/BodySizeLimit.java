@@ -1,5 +1,7 @@
 package com.leadforge.gateway.edge;
 
+import java.util.regex.Pattern;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.leadforge.gateway.routing.ProblemResponses;
@@ -24,16 +26,28 @@ public class BodySizeLimit {
     private static final long DRAIN_LIMIT_MILLIS = 10_000;
 
     private final long maxBodyBytes;
+    private final Pattern uploadPaths;
+    private final long uploadMaxBodyBytes;
     private final ProblemResponses problems;
 
-    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+    /**
+     * @param maxBodySize the limit of every request but uploads
+     * @param uploadPaths the paths that take a file as their body (a scraping job's CSV), with their own limit; Quarkus's
+     *        own limit ({@code quarkus.http.limits.max-body-size}) must be at least that one
+     */
+    public BodySizeLimit(@ConfigProperty(name = "leadforge.gateway.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "leadforge.gateway.upload-paths") String uploadPaths,
+            @ConfigProperty(name = "leadforge.gateway.upload-max-body-size") MemorySize uploadMaxBodySize,
             ProblemResponses problems) {
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.uploadPaths = Pattern.compile(uploadPaths);
+        this.uploadMaxBodyBytes = uploadMaxBodySize.asLongValue();
         this.problems = problems;
     }
 
-    public long maxBodyBytes() {
-        return maxBodyBytes;
+    /** The largest body a request to this (canonical) path may send. */
+    public long maxBodyBytes(String path) {
+        return path != null && uploadPaths.matcher(path).matches() ? uploadMaxBodyBytes : maxBodyBytes;
     }
 
     void register(@Observes Router router) {
@@ -50,9 +64,10 @@ public class BodySizeLimit {
                     ProblemResponses.requestIdOf(ctx));
             return;
         }
-        if (length > maxBodyBytes) {
+        long limit = maxBodyBytes(ctx.request().path());
+        if (length > limit) {
             dropBodyThenClose(ctx);
-            problems.send(ctx, ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBodyBytes
+            problems.send(ctx, ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than " + limit
                     + " bytes", ProblemResponses.requestIdOf(ctx));
             return;
         }

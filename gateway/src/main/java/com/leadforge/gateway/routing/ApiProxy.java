@@ -188,8 +188,9 @@ public class ApiProxy {
                 timedOut.set(true);
                 upstream.reset();
             });
+            long limit = bodySizeLimit.maxBodyBytes(inbound.path());
             ReadStream<Buffer> body = inbound.getHeader("Content-Length") != null ? inbound
-                    : new LimitedBody(inbound, bodySizeLimit.maxBodyBytes(), () -> {
+                    : new LimitedBody(inbound, limit, () -> {
                         tooLarge.set(true);
                         upstream.reset();
                         BodySizeLimit.dropBodyThenClose(routingContext);
@@ -197,7 +198,7 @@ public class ApiProxy {
             return upstream.send(body).transform(result -> {
                 vertx.cancelTimer(timer);
                 if (tooLarge.get()) {
-                    return Future.failedFuture(new LimitedBody.TooLargeException(bodySizeLimit.maxBodyBytes()));
+                    return Future.failedFuture(new LimitedBody.TooLargeException(limit));
                 }
                 if (result.succeeded()) {
                     // Hold the body until the relay pipes it: the relay runs in a later event-loop turn.
@@ -257,7 +258,7 @@ public class ApiProxy {
         }
         if (cause instanceof LimitedBody.TooLargeException) {
             problems.send(ctx, ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than "
-                    + bodySizeLimit.maxBodyBytes() + " bytes", requestId);
+                    + ((LimitedBody.TooLargeException) cause).maxBytes() + " bytes", requestId);
             return;
         }
         ProblemType type;

@@ -12,8 +12,15 @@ final class LimitedBody implements ReadStream<Buffer> {
 
     /** The body went over the limit; nothing more of it was forwarded. */
     static final class TooLargeException extends RuntimeException {
+        private final long maxBytes;
+
         TooLargeException(long limit) {
             super("Request body larger than " + limit + " bytes", null, false, false);
+            this.maxBytes = limit;
+        }
+
+        long maxBytes() {
+            return maxBytes;
         }
     }
 
