@@ -90,9 +90,12 @@ class IsolationMatrixTest {
                     boolean targetsAcme = !concretePath.equals(path.getKey()) && PATH_PARAMETER.matcher(path.getKey()).find();
                     // A body that passes validation, so that the agency check (not validation) decides the answer.
                     JsonNode body = new OpenApiExamples(openApi, this::acmeIdFor).requestBody(operation.getValue());
+                    // A file upload: a small, valid file of the type the operation takes.
+                    String file = operation.getValue().path("requestBody").path("content").has("text/csv")
+                            ? "email\nbeacon@example.com\n" : null;
                     for (Map.Entry<String, String> caller : CALLERS.entrySet()) {
                         calls++;
-                        Response response = call(stack, caller, method, concretePath, body);
+                        Response response = call(stack, caller, method, concretePath, body, file);
                         String verdict = judge(response, targetsAcme, concretePath + (body == null ? "" : body));
                         if (verdict != null) {
                             failures.add(method + " " + path.getKey() + " as " + caller.getKey() + ": " + verdict);
@@ -131,13 +134,16 @@ class IsolationMatrixTest {
         return null;
     }
 
-    private Response call(Stack stack, Map.Entry<String, String> caller, String method, String path, JsonNode body) {
+    private Response call(Stack stack, Map.Entry<String, String> caller, String method, String path, JsonNode body,
+            String file) {
         RequestSpecification request = given().baseUri(stack.gatewayUrl())
                 .auth().oauth2(KeycloakTokens.of(stack, caller.getValue()));
         if (caller.getKey().equals("super_admin")) {
             request = request.header("X-Agency-Id", BEACON);
         }
-        if (body != null) {
+        if (file != null) {
+            request = request.contentType("text/csv").body(file);
+        } else if (body != null) {
             request = request.contentType(ContentType.JSON).body(body.toString());
         }
         return request.request(method, path);
@@ -206,6 +212,15 @@ class IsolationMatrixTest {
         acmeIds.put("campaigns", campaignId);
         acmeIds.put("data-sources", dataSourceId);
         acmeIds.put("userId", acmeClient);
+        // A pending CSV job with its file: start, pause, resume, cancel, upload and logs all have a real job to aim at.
+        String jobId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"data_source_id\":\"" + dataSourceId + "\"}")
+                .when().post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType("text/csv")
+                .body("email\nacme-job-" + unique + "@acme.test\n")
+                .when().put("/api/v1/jobs/" + jobId + "/file").then().statusCode(200);
+        acmeIds.put("jobs", jobId);
+        acmeMarkers.add(jobId);
         String pointEmail = "acme-point-" + unique + "@acme.test";
         String pointId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"value\":\"" + pointEmail + "\",\"is_primary\":false}")
@@ -230,6 +245,8 @@ class IsolationMatrixTest {
                 .extract().asString());
         state.put("campaign", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
                 .when().get("/api/v1/campaigns/" + acmeIds.get("campaigns")).then().statusCode(200).extract().asString());
+        state.put("job", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/jobs/" + acmeIds.get("jobs")).then().statusCode(200).extract().asString());
         state.put("data source", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
                 .when().get("/api/v1/data-sources/" + acmeIds.get("data-sources")).then().statusCode(200).extract().asString());
         return state;
