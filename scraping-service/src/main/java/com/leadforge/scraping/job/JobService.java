@@ -82,6 +82,19 @@ public class JobService {
                 .orElseThrow(() -> ProblemException.notFound("Job", id));
     }
 
+    /**
+     * The job, its row locked until the transaction ends: a client's transition, the worker's batch and an import
+     * result serialise on it (a plain read then a lock would fail on the version the worker just moved).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ScrapingJob getLocked(UUID id) {
+        ScrapingJob job = ScrapingJob.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null) {
+            throw ProblemException.notFound("Job", id);
+        }
+        return job;
+    }
+
     @Transactional
     public Page<JobView> list(JobFilter filter, PageRequest page) {
         List<String> conditions = new ArrayList<>();
@@ -120,9 +133,7 @@ public class JobService {
      */
     @Transactional
     public ScrapingJob act(UUID id, JobAction action) {
-        ScrapingJob job = get(id);
-        ScrapingJob.getEntityManager().lock(job, LockModeType.PESSIMISTIC_WRITE);
-        ScrapingJob.getEntityManager().refresh(job);
+        ScrapingJob job = getLocked(id);
         if (!action.allowedFrom(job.status)) {
             throw forbiddenAction(job.status, action);
         }

@@ -16,7 +16,6 @@ import com.leadforge.shared.problem.ProblemType;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /** Stores a CSV job's file (only while the job is pending: a running job's source must not change under it). */
@@ -36,8 +35,7 @@ public class JobUploads {
 
     @Transactional
     public ScrapingJob store(UUID id, InputStream body) {
-        ScrapingJob job = jobs.get(id);
-        ScrapingJob.getEntityManager().lock(job, LockModeType.PESSIMISTIC_WRITE);
+        ScrapingJob job = jobs.getLocked(id);
         if (job.sourceType != DataSourceType.CSV) {
             throw new ProblemException(ProblemType.CONFLICT, "Only jobs of a csv data source take a file",
                     List.of(new Problem.FieldError("file", "this job reads a " + job.sourceType.code() + " source")));
