@@ -145,7 +145,8 @@ public class JobWorker {
                 if (slots.tryAcquire()) {
                     Optional<JobRuns.Claim> claim = Optional.empty();
                     try {
-                        claim = QuarkusTransaction.requiringNew().call(() -> runs.claim(workerId, lease, maxPerAgency));
+                        claim = withoutAgency(() -> QuarkusTransaction.requiringNew()
+                                .call(() -> runs.claim(workerId, lease, maxPerAgency)));
                     } finally {
                         if (claim.isEmpty()) {
                             slots.release();
@@ -188,7 +189,8 @@ public class JobWorker {
     private void renewLeases() {
         for (UUID jobId : running) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> runs.holdAndRenew(jobId, workerId, lease));
+                withoutAgency(() -> QuarkusTransaction.requiringNew().call(() -> runs.holdAndRenew(jobId, workerId,
+                        lease)));
             } catch (RuntimeException e) {
                 LOG.warnf("Renewing the lease of job %s failed: %s", jobId, e.getMessage());
             }
@@ -318,6 +320,20 @@ public class JobWorker {
         } catch (RuntimeException e) {
             // The lease then simply expires.
             LOG.debugf("Could not release the lease of job %s: %s", jobId, e.getMessage());
+        }
+    }
+
+    /**
+     * Runs work on the run queue (ids only, no agency) in a request context of its own: Hibernate resolves the tenant
+     * from it, and with no agency entered no agency's rows are visible.
+     */
+    private static <T> T withoutAgency(java.util.function.Supplier<T> work) {
+        ManagedContext requestContext = Arc.container().requestContext();
+        requestContext.activate();
+        try {
+            return work.get();
+        } finally {
+            requestContext.terminate();
         }
     }
 

@@ -123,7 +123,8 @@ class JobStateMachineTest {
                     .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json");
         }
         given().auth().oauth2(JobFixtures.token(ACME)).get("/api/v1/jobs?status=sleeping").then().statusCode(400);
-        given().auth().oauth2(JobFixtures.token(ACME)).get("/api/v1/jobs/not-a-uuid").then().statusCode(404);
+        given().auth().oauth2(JobFixtures.token(ACME)).get("/api/v1/jobs/not-a-uuid").then().statusCode(400)
+                .contentType("application/problem+json");
     }
 
     /** A fresh job in the state, reached through the API (and the worker, for completed and failed). */
@@ -131,8 +132,7 @@ class JobStateMachineTest {
         String source = fixtures.csvSource(ACME);
         String job = fixtures.job(ACME, source, null);
         switch (state) {
-            case "pending" -> {
-            }
+            case "pending" -> fixtures.upload(ACME, job, JobFixtures.csv(2)); // startable: it has its file
             case "running", "paused", "cancelled", "completed" -> {
                 fixtures.upload(ACME, job, JobFixtures.csv(2));
                 fixtures.act(ACME, job, "start").statusCode(200);
