@@ -44,6 +44,24 @@ public class AgencyOverview extends PanacheEntityBase {
     @Column(name = "data_sources_total")
     public long dataSourcesTotal;
 
+    @Column(name = "data_sources_active")
+    public long dataSourcesActive;
+
+    @Column(name = "jobs_total")
+    public long jobsTotal;
+
+    @Column(name = "jobs_successful")
+    public long jobsSuccessful;
+
+    @Column(name = "jobs_running")
+    public long jobsRunning;
+
+    @Column(name = "jobs_pending")
+    public long jobsPending;
+
+    @Column(name = "records_scraped")
+    public long recordsScraped;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

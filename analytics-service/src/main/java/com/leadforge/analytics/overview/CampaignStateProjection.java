@@ -23,7 +23,7 @@ public class CampaignStateProjection {
     }
 
     /** timestamptz comes back as whichever JDBC/Hibernate type the driver prefers. */
-    private static Instant toInstant(Object value) {
+    static Instant toInstant(Object value) {
         if (value instanceof Instant instant) {
             return instant;
         }

@@ -9,9 +9,12 @@ import java.util.Set;
 import com.leadforge.shared.events.CampaignCreatedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
+import com.leadforge.shared.events.DataSourceChangedEvent;
+import com.leadforge.shared.events.DataSourceCreatedEvent;
 import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadCreatedEvent;
 import com.leadforge.shared.events.LeadSnapshot;
+import com.leadforge.shared.events.ScrapingJobEvent;
 import com.leadforge.shared.events.Topics;
 import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.IncomingEvent;
@@ -40,12 +43,14 @@ public class OverviewProjector implements EventHandler {
     private final EntityManager entityManager;
     private final LeadStateProjection leadStates;
     private final CampaignStateProjection campaignStates;
+    private final ScrapingStateProjection scrapingStates;
 
     public OverviewProjector(EntityManager entityManager, LeadStateProjection leadStates,
-            CampaignStateProjection campaignStates) {
+            CampaignStateProjection campaignStates, ScrapingStateProjection scrapingStates) {
         this.entityManager = entityManager;
         this.leadStates = leadStates;
         this.campaignStates = campaignStates;
+        this.scrapingStates = scrapingStates;
     }
 
     @Override
@@ -104,11 +109,41 @@ public class OverviewProjector implements EventHandler {
                 campaignStates.apply(event.agencyId(), requireId(event, deleted.campaignId()), deleted.status(), true,
                         deleted.occurredAt());
             }
-            case DATA_SOURCE_CREATED -> increment(event.agencyId(), "data_sources_total");
+            case DATA_SOURCE_CREATED -> {
+                DataSourceCreatedEvent created = event.data(DataSourceCreatedEvent.class);
+                scrapingStates.dataSource(event.agencyId(), requireId(event, created.dataSourceId()),
+                        requireText(event, created.status()), false, requireTime(event, created.createdAt()), true);
+            }
+            case DATA_SOURCE_UPDATED, DATA_SOURCE_TESTED, DATA_SOURCE_DELETED -> {
+                DataSourceChangedEvent changed = event.data(DataSourceChangedEvent.class);
+                scrapingStates.dataSource(event.agencyId(), requireId(event, changed.dataSourceId()),
+                        requireText(event, changed.status()), type == EventType.DATA_SOURCE_DELETED,
+                        requireTime(event, changed.occurredAt()), false);
+            }
+            case SCRAPING_JOB_CREATED, SCRAPING_JOB_STARTED, SCRAPING_JOB_PROGRESSED, SCRAPING_JOB_PAUSED,
+                    SCRAPING_JOB_RESUMED, SCRAPING_JOB_COMPLETED, SCRAPING_JOB_FAILED, SCRAPING_JOB_CANCELLED -> {
+                ScrapingJobEvent job = event.data(ScrapingJobEvent.class);
+                scrapingStates.job(event.agencyId(), requireId(event, job.jobId()), requireText(event, job.status()),
+                        Math.max(0, job.recordsProcessed()), requireTime(event, job.occurredAt()));
+            }
             default -> {
                 // Event types this read model does not use.
             }
         }
+    }
+
+    private static String requireText(IncomingEvent event, String value) {
+        if (value == null || value.isBlank() || value.length() > 20) {
+            throw new PoisonEventException("Event " + event.id() + " carries no valid status");
+        }
+        return value;
+    }
+
+    private static Instant requireTime(IncomingEvent event, Instant value) {
+        if (value == null) {
+            throw new PoisonEventException("Event " + event.id() + " carries no time");
+        }
+        return value;
     }
 
     private static java.util.UUID requireId(IncomingEvent event, java.util.UUID id) {

@@ -69,8 +69,10 @@ public class OverviewResource {
                                 counters.leadsContacted, counters.leadsResponded,
                                 ratio(counters.leadsConverted, counters.leadsTotal),
                                 ratio(counters.leadsResponded, counters.leadsContacted)),
-                        new OverviewResponse.DataSources(counters.dataSourcesTotal, 0, counters.dataSourcesTotal),
-                        new OverviewResponse.Scraping(0, 0, 0, 0, 0),
+                        new OverviewResponse.DataSources(counters.dataSourcesTotal, counters.dataSourcesActive,
+                                counters.dataSourcesTotal - counters.dataSourcesActive),
+                        new OverviewResponse.Scraping(counters.jobsTotal, counters.jobsSuccessful,
+                                counters.jobsRunning, counters.jobsPending, counters.recordsScraped),
                         new OverviewResponse.Trends(trend.longValue())),
                 new OverviewResponse.DateRange(start, end, range));
     }

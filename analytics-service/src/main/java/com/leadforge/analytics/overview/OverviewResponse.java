@@ -3,8 +3,8 @@ package com.leadforge.analytics.overview;
 import java.time.LocalDate;
 
 /**
- * {@code GET /api/v1/analytics/overview}, in the seed API's shape. Counters that later read models will fill
- * (qualification, contact, jobs) are present and zero until their events exist.
+ * {@code GET /api/v1/analytics/overview}, in the seed API's shape. {@code scraping.totalRecordsScraped} counts the
+ * records jobs have had answered for (imported, duplicate or rejected).
  */
 public record OverviewResponse(Overview overview, DateRange dateRange) {
 

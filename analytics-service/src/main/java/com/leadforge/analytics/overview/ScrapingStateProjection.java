@@ -1,0 +1,126 @@
+package com.leadforge.analytics.overview;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * Keeps {@code data_source_state}, {@code scraping_job_state} and the agency's scraping counters in step: a newer state
+ * replaces the stored one and the counters move by the difference between what the old and the new state contribute,
+ * so duplicates and late (older) events change nothing.
+ */
+@ApplicationScoped
+public class ScrapingStateProjection {
+
+    /** What one data source or job adds to the agency's counters. */
+    private record Contribution(long sources, long sourcesActive, long jobs, long successful, long running,
+            long pending, long records) {
+        static final Contribution NONE = new Contribution(0, 0, 0, 0, 0, 0, 0);
+
+        Contribution minus(Contribution other) {
+            return new Contribution(sources - other.sources, sourcesActive - other.sourcesActive, jobs - other.jobs,
+                    successful - other.successful, running - other.running, pending - other.pending,
+                    records - other.records);
+        }
+    }
+
+    private final EntityManager entityManager;
+
+    public ScrapingStateProjection(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
+    /**
+     * A data source's state after {@code created}, {@code updated}, {@code tested} or {@code deleted}. A source first
+     * seen through a later event was created before this projection existed, when its creation was already counted
+     * (in the total, not as active).
+     */
+    @Transactional(TxType.MANDATORY)
+    public boolean dataSource(String agencyId, UUID id, String status, boolean deleted, Instant changedAt,
+            boolean creation) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> current = entityManager.createNativeQuery(
+                "select status, deleted, changed_at from data_source_state where data_source_id = :id for update")
+                .setParameter("id", id).getResultList();
+        Contribution before = creation ? Contribution.NONE : new Contribution(1, 0, 0, 0, 0, 0, 0);
+        if (!current.isEmpty()) {
+            Object[] row = current.get(0);
+            if (CampaignStateProjection.toInstant(row[2]).isAfter(changedAt)) {
+                return false;
+            }
+            before = sourceContribution((String) row[0], (Boolean) row[1]);
+        }
+        entityManager.createNativeQuery("""
+                insert into data_source_state (data_source_id, agency_id, status, deleted, changed_at)
+                values (:id, :agency, :status, :deleted, :changedAt)
+                on conflict (data_source_id) do update set status = excluded.status, deleted = excluded.deleted,
+                    changed_at = excluded.changed_at""")
+                .setParameter("id", id).setParameter("agency", agencyId).setParameter("status", status)
+                .setParameter("deleted", deleted).setParameter("changedAt", changedAt).executeUpdate();
+        move(agencyId, sourceContribution(status, deleted).minus(before));
+        return true;
+    }
+
+    /** A job's state after any of its lifecycle events. */
+    @Transactional(TxType.MANDATORY)
+    public boolean job(String agencyId, UUID id, String status, long recordsProcessed, Instant changedAt) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> current = entityManager.createNativeQuery(
+                "select status, records_processed, changed_at from scraping_job_state where job_id = :id for update")
+                .setParameter("id", id).getResultList();
+        Contribution before = Contribution.NONE;
+        if (!current.isEmpty()) {
+            Object[] row = current.get(0);
+            if (CampaignStateProjection.toInstant(row[2]).isAfter(changedAt)) {
+                return false;
+            }
+            before = jobContribution((String) row[0], ((Number) row[1]).longValue());
+        }
+        // Counts only grow: an event that carries fewer records than stored (same time, other order) keeps the more.
+        long records = Math.max(recordsProcessed, before.records());
+        entityManager.createNativeQuery("""
+                insert into scraping_job_state (job_id, agency_id, status, records_processed, changed_at)
+                values (:id, :agency, :status, :records, :changedAt)
+                on conflict (job_id) do update set status = excluded.status,
+                    records_processed = excluded.records_processed, changed_at = excluded.changed_at""")
+                .setParameter("id", id).setParameter("agency", agencyId).setParameter("status", status)
+                .setParameter("records", records).setParameter("changedAt", changedAt).executeUpdate();
+        move(agencyId, jobContribution(status, records).minus(before));
+        return true;
+    }
+
+    private static Contribution sourceContribution(String status, boolean deleted) {
+        return deleted ? Contribution.NONE : new Contribution(1, "active".equals(status) ? 1 : 0, 0, 0, 0, 0, 0);
+    }
+
+    private static Contribution jobContribution(String status, long records) {
+        return new Contribution(0, 0, 1, "completed".equals(status) ? 1 : 0, "running".equals(status) ? 1 : 0,
+                "pending".equals(status) ? 1 : 0, records);
+    }
+
+    private void move(String agencyId, Contribution delta) {
+        entityManager.createNativeQuery("""
+                insert into agency_overview (agency_id, data_sources_total, data_sources_active, jobs_total,
+                    jobs_successful, jobs_running, jobs_pending, records_scraped, updated_at)
+                values (:agency, :sources, :active, :jobs, :successful, :running, :pending, :records, now())
+                on conflict (agency_id) do update set
+                    data_sources_total = agency_overview.data_sources_total + excluded.data_sources_total,
+                    data_sources_active = agency_overview.data_sources_active + excluded.data_sources_active,
+                    jobs_total = agency_overview.jobs_total + excluded.jobs_total,
+                    jobs_successful = agency_overview.jobs_successful + excluded.jobs_successful,
+                    jobs_running = agency_overview.jobs_running + excluded.jobs_running,
+                    jobs_pending = agency_overview.jobs_pending + excluded.jobs_pending,
+                    records_scraped = agency_overview.records_scraped + excluded.records_scraped,
+                    updated_at = now()""")
+                .setParameter("agency", agencyId).setParameter("sources", delta.sources())
+                .setParameter("active", delta.sourcesActive()).setParameter("jobs", delta.jobs())
+                .setParameter("successful", delta.successful()).setParameter("running", delta.running())
+                .setParameter("pending", delta.pending()).setParameter("records", delta.records())
+                .executeUpdate();
+    }
+}
