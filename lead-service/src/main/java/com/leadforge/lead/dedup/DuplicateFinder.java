@@ -1,7 +1,10 @@
 package com.leadforge.lead.dedup;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -39,5 +42,73 @@ public class DuplicateFinder {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The live leads of the current agency holding any of these normalised identifiers, read with one query per
+     * identifier kind, for checking many new leads at once by the same rule as {@link #find} (see {@link Known}).
+     */
+    public Known known(Collection<String> emails, Collection<String> phones, Collection<String> linkedinUrls) {
+        return new Known(holders("email", emails), holders("phone", phones), holders("linkedinUrl", linkedinUrls));
+    }
+
+    private static Map<String, UUID> holders(String attribute, Collection<String> values) {
+        Map<String, UUID> holders = new HashMap<>();
+        if (values.isEmpty()) {
+            return holders;
+        }
+        // The unique identity indexes (V5) make each value belong to at most one live lead of the agency.
+        List<Object[]> rows = Lead.getEntityManager()
+                .createQuery("select l." + attribute + ", l.id from Lead l where l.deletedAt is null and l."
+                        + attribute + " in :values", Object[].class)
+                .setParameter("values", values)
+                .getResultList();
+        for (Object[] row : rows) {
+            holders.put((String) row[0], (UUID) row[1]);
+        }
+        return holders;
+    }
+
+    /**
+     * Identifiers already taken in the agency, growing as new leads are accepted: {@link #match} answers what
+     * {@link #find} would answer if every lead {@link #remember remembered} so far had been stored already.
+     */
+    public static final class Known {
+        private final Map<String, UUID> emails;
+        private final Map<String, UUID> phones;
+        private final Map<String, UUID> linkedinUrls;
+
+        Known(Map<String, UUID> emails, Map<String, UUID> phones, Map<String, UUID> linkedinUrls) {
+            this.emails = emails;
+            this.phones = phones;
+            this.linkedinUrls = linkedinUrls;
+        }
+
+        /** The lead holding one of these identifiers, checked in {@link #find}'s order: email, LinkedIn, phone. */
+        public Optional<Match> match(String email, String phone, String linkedinUrl) {
+            if (email != null && emails.containsKey(email)) {
+                return Optional.of(new Match(emails.get(email), "email"));
+            }
+            if (linkedinUrl != null && linkedinUrls.containsKey(linkedinUrl)) {
+                return Optional.of(new Match(linkedinUrls.get(linkedinUrl), "linkedin_url"));
+            }
+            if (phone != null && phones.containsKey(phone)) {
+                return Optional.of(new Match(phones.get(phone), "phone"));
+            }
+            return Optional.empty();
+        }
+
+        /** A new lead now holds its identifiers: later ones sharing any of them are its duplicates. */
+        public void remember(Lead lead) {
+            if (lead.email != null) {
+                emails.putIfAbsent(lead.email, lead.id);
+            }
+            if (lead.phone != null) {
+                phones.putIfAbsent(lead.phone, lead.id);
+            }
+            if (lead.linkedinUrl != null) {
+                linkedinUrls.putIfAbsent(lead.linkedinUrl, lead.id);
+            }
+        }
     }
 }
