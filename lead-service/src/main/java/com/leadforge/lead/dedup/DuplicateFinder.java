@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.leadforge.lead.lead.Lead;
+import com.leadforge.shared.tenancy.TenantContext;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class DuplicateFinder {
+
+    private final TenantContext tenant;
+
+    public DuplicateFinder(TenantContext tenant) {
+        this.tenant = tenant;
+    }
 
     public record Match(UUID leadId, String field) {
     }
@@ -49,19 +56,37 @@ public class DuplicateFinder {
      * identifier kind, for checking many new leads at once by the same rule as {@link #find} (see {@link Known}).
      */
     public Known known(Collection<String> emails, Collection<String> phones, Collection<String> linkedinUrls) {
-        return new Known(holders("email", emails), holders("phone", phones), holders("linkedinUrl", linkedinUrls));
+        String agencyId = tenant.requireAgencyId();
+        var entityManager = Lead.getEntityManager();
+        // Planned for the values at hand, never from a cached generic plan: the generic plan cannot know how many
+        // values there are and, while the table's statistics lag behind an agency's first big import, may pair every
+        // value with every lead of the agency. See holders().
+        entityManager.createNativeQuery("select set_config('plan_cache_mode', 'force_custom_plan', true)")
+                .getSingleResult();
+        Known known = new Known(holders(agencyId, "email", emails), holders(agencyId, "phone", phones),
+                holders(agencyId, "linkedin_url", linkedinUrls));
+        // (After a failure the transaction rolls back, and the setting with it.)
+        entityManager.createNativeQuery("select set_config('plan_cache_mode', 'auto', true)").getSingleResult();
+        return known;
     }
 
-    private static Map<String, UUID> holders(String attribute, Collection<String> values) {
+    private static Map<String, UUID> holders(String agencyId, String column, Collection<String> values) {
         Map<String, UUID> holders = new HashMap<>();
         if (values.isEmpty()) {
             return holders;
         }
-        // The unique identity indexes (V5) make each value belong to at most one live lead of the agency.
-        List<Object[]> rows = Lead.getEntityManager()
-                .createQuery("select l." + attribute + ", l.id from Lead l where l.deletedAt is null and l."
-                        + attribute + " in :values", Object[].class)
-                .setParameter("values", values)
+        // The values travel as one array joined to the lead table: one statement whatever the batch size, which the
+        // planner runs as one index probe per value when it knows the agency's leads are many, and as one pass over
+        // them with the values hashed when its statistics say they are few (a new agency's first import): never worse
+        // than linear in either. The agency predicate is explicit as in every native lead statement (the lead table
+        // has no read policy, V3); "is not null" admits the partial unique index (V5), which makes each value belong
+        // to at most one live lead of the agency.
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = Lead.getEntityManager().createNativeQuery("select l." + column + ", l.id"
+                + " from unnest(:values) as v(value) join lead l on l." + column + " = v.value"
+                + " where l.agency_id = :agency and l.deleted_at is null and l." + column + " is not null")
+                .setParameter("agency", agencyId)
+                .setParameter("values", values.toArray(String[]::new))
                 .getResultList();
         for (Object[] row : rows) {
             holders.put((String) row[0], (UUID) row[1]);

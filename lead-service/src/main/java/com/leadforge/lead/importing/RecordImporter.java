@@ -31,6 +31,7 @@ import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.text.StorableText;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 /**
  * Consumer {@value #CONSUMER}: turns each batch of scraped records into leads exactly as {@code POST /leads} would
@@ -68,15 +69,17 @@ public class RecordImporter implements EventHandler {
     private final CampaignGuard campaigns;
     private final CampaignArrivalGrace grace;
     private final OutboxWriter outbox;
+    private final EntityManager entityManager;
 
     public RecordImporter(LeadService leads, RecordCheck check, DuplicateFinder duplicates, CampaignGuard campaigns,
-            CampaignArrivalGrace grace, OutboxWriter outbox) {
+            CampaignArrivalGrace grace, OutboxWriter outbox, EntityManager entityManager) {
         this.leads = leads;
         this.check = check;
         this.duplicates = duplicates;
         this.campaigns = campaigns;
         this.grace = grace;
         this.outbox = outbox;
+        this.entityManager = entityManager;
     }
 
     @Override
@@ -104,7 +107,7 @@ public class RecordImporter implements EventHandler {
         Instant now = Instant.now();
 
         // Records an earlier batch event already brought keep the outcome they got then.
-        Map<Long, ImportedRecord> outcomes = earlierOutcomes(batch);
+        Map<Long, ImportedRecord> outcomes = earlierOutcomes(agencyId, batch);
         List<ScrapedRecord> fresh = batch.records().stream().filter(r -> !outcomes.containsKey(r.seq())).toList();
         boolean campaignOpen = fresh.isEmpty() || campaignOpen(agencyId, batch.campaignId());
 
@@ -201,15 +204,29 @@ public class RecordImporter implements EventHandler {
         return actor;
     }
 
-    private static Map<Long, ImportedRecord> earlierOutcomes(ScrapedRecordsEvent batch) {
+    /**
+     * What earlier batch events decided for these records (not persisted again), in one statement: one primary-key
+     * probe per seq (the lateral join), so its cost follows the batch, never the size of the job or the table.
+     */
+    private Map<Long, ImportedRecord> earlierOutcomes(String agencyId, ScrapedRecordsEvent batch) {
         Map<Long, ImportedRecord> earlier = new HashMap<>();
         if (batch.records().isEmpty()) {
             return earlier;
         }
-        List<Long> seqs = batch.records().stream().map(ScrapedRecord::seq).toList();
-        for (ImportedRecord known : ImportedRecord.<ImportedRecord>list("id.jobId = ?1 and id.seq in ?2",
-                batch.jobId(), seqs)) {
-            earlier.put(known.id.seq(), known);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select r.seq, r.outcome, r.lead_id, r.field, r.reason
+                from unnest(:seqs) as s(seq) cross join lateral (select * from imported_record
+                    where agency_id = :agency and job_id = :job and seq = s.seq) as r""")
+                .setParameter("agency", agencyId)
+                .setParameter("job", batch.jobId())
+                .setParameter("seqs", batch.records().stream().map(ScrapedRecord::seq).toArray(Long[]::new))
+                .getResultList();
+        for (Object[] row : rows) {
+            long seq = ((Number) row[0]).longValue();
+            ImportedRecord known = outcome(batch, seq, (String) row[1], (UUID) row[2], (String) row[3],
+                    (String) row[4], null);
+            earlier.put(seq, known);
         }
         return earlier;
     }
