@@ -68,6 +68,10 @@ class ScrapedRecordImportTest {
         flat.put("employees", 42);
         flat.put("public", true);
         flat.put("fax", null);
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < 51; i++) {
+            wide.put("k" + i, i);
+        }
         List<ScrapedRecord> records = List.of(
                 new ScrapedRecord(1, "Ada", "Lovelace", "Ada.%s@Example.COM".formatted(u), phone, "Engines",
                         "CTO", "https://LinkedIn.com/in/Ada-%s/?trk=x".formatted(u), null),
@@ -84,7 +88,11 @@ class ScrapedRecordImportTest {
                 new ScrapedRecord(10, "Short", null, null, "12", null, null, null, null),
                 new ScrapedRecord(11, "Meta", null, "meta.%s@example.com".formatted(u), null, null, null, null,
                         flat),
-                record(12, "Last", "last.%s@example.com".formatted(u)));
+                record(12, "Last", "last.%s@example.com".formatted(u)),
+                // Text PostgreSQL cannot store is the record's rejection, never a database error failing the batch.
+                record(13, "Nul\u0000", "nul.%s@example.com".formatted(u)),
+                new ScrapedRecord(14, "Wide", null, "wide.%s@example.com".formatted(u), null, null, null, null,
+                        wide));
 
         ScrapedBatches.publish(ScrapedBatches.batch(ACME, job, 1, source, campaign, records));
         BatchImportedEvent result = ScrapedBatches.awaitResult(job, 1);
@@ -93,16 +101,18 @@ class ScrapedRecordImportTest {
         assertEquals(ACME, result.agencyId());
         assertEquals(4, result.imported(), result.toString());
         assertEquals(2, result.duplicates(), result.toString());
-        assertEquals(6, result.rejected(), result.toString());
+        assertEquals(8, result.rejected(), result.toString());
         assertNotNull(result.importedAt());
         Map<Long, RecordOutcome> outcomes = bySeq(result);
-        assertEquals(Set.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), outcomes.keySet(), "only records not imported");
+        assertEquals(Set.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 13L, 14L), outcomes.keySet(), "only records not imported");
         assertRejected(outcomes.get(3L), "invalid_email", "email");
         assertRejected(outcomes.get(4L), "invalid_email", "email");
         assertRejected(outcomes.get(5L), "missing_identity", null);
         assertRejected(outcomes.get(6L), "too_long:title", "title");
         assertRejected(outcomes.get(9L), "invalid_metadata", "metadata.address");
         assertRejected(outcomes.get(10L), "invalid_phone", "phone");
+        assertRejected(outcomes.get(13L), "unstorable_text:first_name", "first_name");
+        assertRejected(outcomes.get(14L), "too_many_keys:metadata", "metadata");
         assertDuplicate(outcomes.get(7L), existing, "email");
 
         Map<String, JsonPath> leads = leadsBySource(source, 4);
@@ -142,7 +152,8 @@ class ScrapedRecordImportTest {
         String source = "twice-" + u;
         UUID job = UUID.randomUUID();
         ScrapedRecordsEvent first = ScrapedBatches.batch(ACME, job, 1, source, null, List.of(
-                record(1, "One", "one.%s@example.com".formatted(u)), record(2, "Two", "two.%s@example.com".formatted(u)),
+                record(1, "One", "one.%s@example.com".formatted(u)),
+                record(2, "Two", "two.%s@example.com".formatted(u)),
                 record(3, "Bad", "bad")));
         String eventId = UUID.randomUUID().toString();
         ScrapedBatches.publish(EventJson.write(first), eventId, ACME, job);
