@@ -80,10 +80,19 @@ final class ScrapedBatches {
 
     /** Waits for the import result of batch {@code batchSeq} of the job. */
     static BatchImportedEvent awaitResult(UUID jobId, long batchSeq) {
+        return awaitResult(null, jobId, batchSeq);
+    }
+
+    /** Waits for the import result of batch {@code batchSeq} of the job in {@code agency} (any agency when null). */
+    static BatchImportedEvent awaitResult(String agency, UUID jobId, long batchSeq) {
         try (TopicProbe probe = new TopicProbe(bootstrap(), Topics.LEAD_EVENTS)) {
-            ConsumerRecord<String, String> record = probe.await(r -> isResult(r, jobId)
-                    && EventJson.read(r.value(), BatchImportedEvent.class).batchSeq() == batchSeq,
-                    Duration.ofSeconds(60));
+            ConsumerRecord<String, String> record = probe.await(r -> {
+                if (!isResult(r, jobId)) {
+                    return false;
+                }
+                BatchImportedEvent result = EventJson.read(r.value(), BatchImportedEvent.class);
+                return result.batchSeq() == batchSeq && (agency == null || agency.equals(result.agencyId()));
+            }, Duration.ofSeconds(60));
             return EventJson.read(record.value(), BatchImportedEvent.class);
         }
     }

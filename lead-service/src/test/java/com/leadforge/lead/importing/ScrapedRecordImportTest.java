@@ -207,21 +207,20 @@ class ScrapedRecordImportTest {
     }
 
     @Test
-    void anotherAgencysLeadsAreNeverDuplicatesAndLeadsLandInTheEventsAgencyOnly() {
+    void anotherAgencysLeadsAndRecordsNeverCountAndLeadsLandInTheEventsAgencyOnly() {
         String u = unique();
         String email = "shared.%s@example.com".formatted(u);
         String beaconLead = as(BEACON, "researcher").contentType(ContentType.JSON)
                 .body("{\"email\":\"%s\"}".formatted(email)).post("/api/v1/leads")
                 .then().statusCode(201).extract().path("id");
-        UUID acmeJob = UUID.randomUUID();
-        UUID beaconJob = UUID.randomUUID();
+        // Even the same job id and seq in two agencies are two records: Acme's outcome is never Beacon's.
+        UUID job = UUID.randomUUID();
         String source = "tenant-" + u;
 
-        ScrapedBatches.publish(ScrapedBatches.batch(ACME, acmeJob, 1, source, null, List.of(record(1, "Acme", email))));
-        ScrapedBatches.publish(ScrapedBatches.batch(BEACON, beaconJob, 1, source, null,
-                List.of(record(1, "Beacon", email))));
-        BatchImportedEvent acme = ScrapedBatches.awaitResult(acmeJob, 1);
-        BatchImportedEvent beacon = ScrapedBatches.awaitResult(beaconJob, 1);
+        ScrapedBatches.publish(ScrapedBatches.batch(ACME, job, 1, source, null, List.of(record(1, "Acme", email))));
+        BatchImportedEvent acme = ScrapedBatches.awaitResult(ACME, job, 1);
+        ScrapedBatches.publish(ScrapedBatches.batch(BEACON, job, 1, source, null, List.of(record(1, "Beacon", email))));
+        BatchImportedEvent beacon = ScrapedBatches.awaitResult(BEACON, job, 1);
 
         assertEquals(1, acme.imported(), "Beacon's lead is not Acme's duplicate: " + acme);
         assertEquals(1, beacon.duplicates(), beacon.toString());
