@@ -57,6 +57,9 @@ public class DuplicateFinder {
      */
     public Known known(Collection<String> emails, Collection<String> phones, Collection<String> linkedinUrls) {
         String agencyId = tenant.requireAgencyId();
+        if (emails.isEmpty() && phones.isEmpty() && linkedinUrls.isEmpty()) {
+            return new Known(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        }
         var entityManager = Lead.getEntityManager();
         // Planned for the values at hand, never from a cached generic plan: the generic plan cannot know how many
         // values there are and, while the table's statistics lag behind an agency's first big import, may pair every
