@@ -24,6 +24,12 @@ public final class LeadApi {
     public static final String ACME = TestTokens.AGENCY_ACME;
     public static final String BEACON = TestTokens.AGENCY_BEACON;
     public static final String PROBLEM_JSON = "application/problem+json";
+    /**
+     * The topics every test class asks RealInfrastructure for: one identical set, so that every class shares the one
+     * PostgreSQL and Kafka the test resource starts, and every consumer of the service finds its topic.
+     */
+    public static final String TEST_TOPICS = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS + ","
+            + Topics.SCRAPING_EVENTS;
 
     static {
         io.restassured.RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();

@@ -24,12 +24,21 @@ public class ActivityLog {
 
     @Transactional(TxType.MANDATORY)
     public LeadActivity record(UUID leadId, String action, Map<String, Object> changes, Instant at) {
+        return record(leadId, action, changes, at, tenant.actor());
+    }
+
+    /**
+     * With an explicit actor: a change made on behalf of someone other than the unit of work's caller (an import
+     * consumed from an event is made by the user who runs the job, not by the event's producer).
+     */
+    @Transactional(TxType.MANDATORY)
+    public LeadActivity record(UUID leadId, String action, Map<String, Object> changes, Instant at, String actor) {
         LeadActivity activity = new LeadActivity();
         activity.id = UUID.randomUUID();
         activity.leadId = leadId;
         activity.action = action;
         activity.changes = changes;
-        activity.actor = tenant.actor();
+        activity.actor = actor;
         activity.ip = request.ip();
         activity.userAgent = request.userAgent();
         activity.requestId = request.requestId();

@@ -19,6 +19,16 @@ public class CampaignGuard {
 
     private static final Set<String> OPEN_STATUSES = Set.of("draft", "active");
 
+    /** What the replica knows of a campaign right now, for callers that must not wait (see {@link #known}). */
+    public enum Knowledge {
+        /** A draft or active campaign of the current agency. */
+        OPEN,
+        /** A campaign of the current agency that is paused, completed, archived or deleted. */
+        CLOSED,
+        /** No campaign of the current agency with this id has reached the replica (yet, or ever). */
+        UNSEEN
+    }
+
     private final CampaignArrivals arrivals;
 
     public CampaignGuard(CampaignArrivals arrivals) {
@@ -43,12 +53,23 @@ public class CampaignGuard {
                 }
             }
         }
-        boolean open = known.filter(campaign -> !campaign.deleted && OPEN_STATUSES.contains(campaign.status))
-                .isPresent();
-        if (!open) {
+        if (known.filter(CampaignGuard::isOpen).isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "1 field(s) are invalid", List.of(
                     new Problem.FieldError("campaign_id", "is not a draft or active campaign of your agency")));
         }
+    }
+
+    /**
+     * The replica's answer without waiting, for consumers (they cannot hold a request open; they retry instead).
+     * Another agency's campaign is {@link Knowledge#UNSEEN}, exactly like an unknown one.
+     */
+    public Knowledge known(UUID campaignId) {
+        return find(campaignId).map(campaign -> isOpen(campaign) ? Knowledge.OPEN : Knowledge.CLOSED)
+                .orElse(Knowledge.UNSEEN);
+    }
+
+    private static boolean isOpen(CampaignReplica campaign) {
+        return !campaign.deleted && OPEN_STATUSES.contains(campaign.status);
     }
 
     private static java.util.Optional<CampaignReplica> find(UUID campaignId) {

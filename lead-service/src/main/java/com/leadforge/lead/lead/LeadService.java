@@ -75,8 +75,33 @@ public class LeadService {
     /** Stores the lead and its {@code lead.created} event in one transaction, unless it duplicates a live lead. */
     @Transactional
     public CreateResult create(CreateLeadRequest request, OnDuplicate onDuplicate) {
-        String agencyId = tenant.requireAgencyId();
+        tenant.requireAgencyId();
         Instant now = Instant.now();
+        Lead lead = newLead(request, now);
+        campaigns.requireOpen(request.campaignId());
+
+        var duplicate = duplicates.find(lead.email, lead.phone, lead.linkedinUrl, null);
+        if (duplicate.isPresent()) {
+            if (onDuplicate == OnDuplicate.REJECT) {
+                throw new DuplicateLeadException(duplicate.get().leadId(), duplicate.get().field());
+            }
+            return new CreateResult(mergeInto(get(duplicate.get().leadId()), lead), false);
+        }
+        insertNew(List.of(new NewLead(lead, Map.of())), tenant.actor(), now);
+        return new CreateResult(lead, true);
+    }
+
+    /** A lead about to be created, with what its {@code created} activity row records besides the values. */
+    public record NewLead(Lead lead, Map<String, Object> details) {
+    }
+
+    /**
+     * The lead a create request describes, exactly as {@code POST /leads} stores it: text trimmed, identifiers in
+     * their canonical form (a malformed one is a validation problem naming its field), defaults applied. Not yet
+     * checked against the campaign or for duplicates, and not stored. The request must have passed bean validation.
+     * Shared by the API and the import of scraped records, so both make the same lead from the same fields.
+     */
+    public Lead newLead(CreateLeadRequest request, Instant now) {
         Lead lead = new Lead();
         lead.id = UUID.randomUUID();
         lead.firstName = ContactNormaliser.trimmed(request.firstName());
@@ -87,33 +112,47 @@ public class LeadService {
         lead.title = ContactNormaliser.trimmed(request.title());
         lead.linkedinUrl = normaliser.linkedin(request.linkedinUrl(), "linkedin_url");
         lead.source = ContactNormaliser.trimmed(request.source());
-        campaigns.requireOpen(request.campaignId());
         lead.campaignId = request.campaignId();
         lead.priority = request.priority() == null ? LeadPriority.MEDIUM : request.priority();
         lead.metadata = request.metadata() == null ? Map.of() : request.metadata();
         lead.consentGiven = Boolean.TRUE.equals(request.consentGiven());
         lead.consentAt = lead.consentGiven ? now : null;
         lead.doNotContact = Boolean.TRUE.equals(request.doNotContact());
+        return lead;
+    }
 
-        var duplicate = duplicates.find(lead.email, lead.phone, lead.linkedinUrl, null);
-        if (duplicate.isPresent()) {
-            if (onDuplicate == OnDuplicate.REJECT) {
-                throw new DuplicateLeadException(duplicate.get().leadId(), duplicate.get().field());
-            }
-            return new CreateResult(mergeInto(get(duplicate.get().leadId()), lead), false);
+    /**
+     * Stores new leads (from {@link #newLead}, already checked for campaign and duplicates) by {@code actor}: each
+     * with its {@code created} activity row and its {@code lead.created} event, in the caller's transaction. All leads
+     * are inserted before all activity rows, and the events are written after one flush, so that a batch of leads
+     * becomes a few batched statements rather than one round trip per row; a unique identity index violated by a
+     * concurrent writer surfaces here as {@link DuplicateLeadException}.
+     */
+    public void insertNew(List<NewLead> leads, String actor, Instant now) {
+        String agencyId = tenant.requireAgencyId();
+        for (NewLead created : leads) {
+            Lead lead = created.lead();
+            lead.createdBy = actor;
+            lead.createdAt = now;
+            lead.updatedAt = now;
+            lead.score = scorer.score(lead, 0);
+            lead.persist();
         }
-
-        lead.createdBy = tenant.actor();
-        lead.createdAt = now;
-        lead.updatedAt = now;
-        lead.score = scorer.score(lead, 0);
-        lead.persist();
-        activity.record(lead.id, "created", LeadState.diff(Map.of(), LeadState.of(lead)), now);
+        for (NewLead created : leads) {
+            Map<String, Object> changes = LeadState.diff(Map.of(), LeadState.of(created.lead()));
+            if (!created.details().isEmpty()) {
+                changes.put("details", created.details());
+            }
+            activity.record(created.lead().id, "created", changes, now, actor);
+        }
+        // Flushing before the events: the snapshots carry the version being committed, and an identity race is a 409.
         IdentityConstraints.flush();
-        outbox.append(EventType.LEAD_CREATED, agencyId, lead.id, tenant.actor(),
-                new LeadCreatedEvent(lead.id, agencyId, lead.campaignId, lead.status.code(),
-                        lead.qualificationStatus.code(), lead.source, tenant.actor(), now, snapshot(lead)));
-        return new CreateResult(lead, true);
+        for (NewLead created : leads) {
+            Lead lead = created.lead();
+            outbox.append(EventType.LEAD_CREATED, agencyId, lead.id, actor,
+                    new LeadCreatedEvent(lead.id, agencyId, lead.campaignId, lead.status.code(),
+                            lead.qualificationStatus.code(), lead.source, actor, now, snapshot(lead)));
+        }
     }
 
     /** {@code ?onDuplicate=merge}: the existing lead keeps its values and gains the ones it lacked. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-import com.leadforge.shared.events.Topics;
+import com.leadforge.lead.LeadApi;
 import com.leadforge.testsupport.RawHttp;
 import com.leadforge.testsupport.RealInfrastructure;
 import com.leadforge.testsupport.TestTokens;
@@ -27,7 +27,7 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 class ActivityClientAddressTest {
 
     private static String createLeadFrom(String from, String forwardedFor) {

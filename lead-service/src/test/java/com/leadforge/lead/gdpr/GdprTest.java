@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import com.leadforge.shared.events.Topics;
+import com.leadforge.lead.LeadApi;
 import com.leadforge.testsupport.RealInfrastructure;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,7 +28,7 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 class GdprTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 import com.leadforge.lead.LeadApi;
 import com.leadforge.lead.campaign.CampaignEvents;
-import com.leadforge.shared.events.Topics;
 import com.leadforge.testsupport.RealInfrastructure;
 import com.leadforge.testsupport.TestTokens;
 
@@ -46,7 +45,7 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 class ClientScopeTest {
 
     /** One agency's leads: two in the campaign shared with the client, one in another campaign, one in none. */

@@ -17,7 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import com.leadforge.lead.campaign.CampaignEvents;
-import com.leadforge.shared.events.Topics;
+import com.leadforge.lead.LeadApi;
 import com.leadforge.testsupport.RealInfrastructure;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,7 +29,7 @@ import io.restassured.response.Response;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 class LeadListTest {
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.leadforge.shared.events.Topics;
+import com.leadforge.lead.LeadApi;
 import com.leadforge.shared.tenancy.RowLevelSecurityConnections;
 import com.leadforge.testsupport.RealInfrastructure;
 
@@ -33,7 +33,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LeadQueryPlanTest {
 

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import com.leadforge.lead.LeadApi;
 import com.leadforge.shared.events.CloudEventHeaders;
 import com.leadforge.shared.events.Topics;
 import com.leadforge.testsupport.RealInfrastructure;
@@ -29,7 +30,7 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = {
         @ResourceArg(name = "database", value = "leads"),
-        @ResourceArg(name = "topics", value = Topics.LEAD_EVENTS + "," + Topics.CAMPAIGN_EVENTS) })
+        @ResourceArg(name = "topics", value = LeadApi.TEST_TOPICS) })
 class LeadResourceTest {
 
     static final String ACME = TestTokens.AGENCY_ACME;
