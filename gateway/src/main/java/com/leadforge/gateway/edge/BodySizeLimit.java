@@ -2,12 +2,10 @@ package com.leadforge.gateway.edge;
 
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.leadforge.gateway.routing.ProblemResponses;
 import com.leadforge.shared.problem.ProblemType;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -31,17 +29,14 @@ public class BodySizeLimit {
     private final ProblemResponses problems;
 
     /**
-     * @param maxBodySize the limit of every request but uploads
-     * @param uploadPaths the paths that take a file as their body (a scraping job's CSV), with their own limit; Quarkus's
-     *        own limit ({@code quarkus.http.limits.max-body-size}) must be at least that one
+     * Limits from {@code leadforge.gateway.max-body-size} (every request but uploads) and
+     * {@code leadforge.gateway.upload-paths}/{@code upload-max-body-size} (a scraping job's CSV file); Quarkus's own
+     * limit ({@code quarkus.http.limits.max-body-size}) must be at least the upload one.
      */
-    public BodySizeLimit(@ConfigProperty(name = "leadforge.gateway.max-body-size") MemorySize maxBodySize,
-            @ConfigProperty(name = "leadforge.gateway.upload-paths") String uploadPaths,
-            @ConfigProperty(name = "leadforge.gateway.upload-max-body-size") MemorySize uploadMaxBodySize,
-            ProblemResponses problems) {
-        this.maxBodyBytes = maxBodySize.asLongValue();
-        this.uploadPaths = Pattern.compile(uploadPaths);
-        this.uploadMaxBodyBytes = uploadMaxBodySize.asLongValue();
+    public BodySizeLimit(com.leadforge.gateway.routing.GatewayConfig config, ProblemResponses problems) {
+        this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.uploadPaths = Pattern.compile(config.uploadPaths());
+        this.uploadMaxBodyBytes = config.uploadMaxBodySize().asLongValue();
         this.problems = problems;
     }
 

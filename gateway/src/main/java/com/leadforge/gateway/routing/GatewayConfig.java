@@ -36,6 +36,15 @@ public interface GatewayConfig {
 
     Resilience resilience();
 
+    /** Largest request body but uploads (413 above it). */
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+    /** Regular expression of the paths that take a file as their body, with their own limit. */
+    String uploadPaths();
+
+    /** Largest upload body; {@code quarkus.http.limits.max-body-size} must be at least this. */
+    io.quarkus.runtime.configuration.MemorySize uploadMaxBodySize();
+
     /**
      * Proxies in front of the gateway (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
      * empty = none, the socket peer is the client. See {@code edge.ClientAddress}.

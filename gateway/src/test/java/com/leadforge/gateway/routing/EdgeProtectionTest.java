@@ -109,4 +109,23 @@ class EdgeProtectionTest {
                 .when().post("/api/v1/leads")
                 .then().statusCode(200).body("bodyLength", equalTo(1024));
     }
+
+    @Test
+    void aScrapingJobsCsvFileMayBeLargerThanAJsonBodyOnItsOwnPathOnly() {
+        // An upload path the stub serves (UpstreamStub adds it to the rule; scraping-service is down in these tests).
+        String upload = "/api/v1/leads/" + java.util.UUID.randomUUID() + "/file";
+        given().auth().oauth2(token).contentType("text/csv")
+                .body(new byte[THREE_MEGABYTES])
+                .when().put(upload)
+                .then().statusCode(200).body("bodyLength", equalTo(THREE_MEGABYTES));
+        given().auth().oauth2(token).contentType("text/csv")
+                .body(new ByteArrayInputStream(new byte[THREE_MEGABYTES]))
+                .when().put(upload)
+                .then().statusCode(200).body("bodyLength", equalTo(THREE_MEGABYTES));
+        // Only that path: the job's other endpoints keep the JSON limit.
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(new byte[THREE_MEGABYTES])
+                .when().post("/api/v1/leads/" + java.util.UUID.randomUUID() + "/qualify")
+                .then().statusCode(413).contentType(PROBLEM_JSON);
+    }
 }

@@ -90,6 +90,8 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
         config.put("leadforge.gateway.management.campaigns", base);
         config.put("leadforge.gateway.management.scraping", scraping);
         config.put("leadforge.gateway.management.analytics", analytics);
+        // scraping-service is down in these tests: the upload rule is also given a path the stub serves.
+        config.put("leadforge.gateway.upload-paths", "/api/v1/(jobs|leads)/[^/]+/file");
         return config;
     }
 
