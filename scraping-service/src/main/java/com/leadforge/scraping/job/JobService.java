@@ -67,10 +67,14 @@ public class JobService {
         job.createdAt = now;
         job.updatedAt = now;
         job.persist();
-        // A plain increment: creating jobs concurrently must not conflict on the data source's version.
-        ScrapingJob.getEntityManager().createNativeQuery(
-                "update data_source set total_jobs = total_jobs + 1 where id = :id")
+        // A plain increment: creating jobs concurrently must not conflict on the data source's version. Only a live
+        // source counts: a delete that locked the row first has committed by now, and then no job may be created.
+        int counted = ScrapingJob.getEntityManager().createNativeQuery(
+                "update data_source set total_jobs = total_jobs + 1 where id = :id and deleted_at is null")
                 .setParameter("id", source.id).executeUpdate();
+        if (counted == 0) {
+            throw invalid("data_source_id", "must be a data source of the agency");
+        }
         JobLog.write(job.id, JobLog.Level.INFO, "Job created for data source " + source.name, null);
         events.append(EventType.SCRAPING_JOB_CREATED, job, tenant.actor(), now);
         return job;

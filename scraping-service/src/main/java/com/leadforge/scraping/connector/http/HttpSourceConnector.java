@@ -58,6 +58,11 @@ abstract class HttpSourceConnector implements Connector {
     }
 
     @Override
+    public void forget(java.util.UUID dataSourceId) {
+        http.breakers().reset(dataSourceId);
+    }
+
+    @Override
     public void validateSourceConfig(DataSourceType type, Map<String, Object> config) {
         spec(type, config == null ? Map.of() : config);
     }

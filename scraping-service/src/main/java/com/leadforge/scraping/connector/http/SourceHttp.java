@@ -68,6 +68,10 @@ public class SourceHttp {
         return tuning;
     }
 
+    public CircuitBreakers breakers() {
+        return breakers;
+    }
+
     /**
      * The page as JSON.
      *
