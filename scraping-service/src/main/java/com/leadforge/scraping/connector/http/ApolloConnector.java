@@ -14,7 +14,7 @@ import com.leadforge.scraping.datasource.DataSourceType;
 import com.leadforge.shared.events.ScrapedRecord;
 import com.leadforge.shared.problem.Problem;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Apollo people search, a preset on the HTTP machinery: {@code POST {base_url}/v1/mixed_people/search} with the job's
@@ -27,7 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Config, all optional: {@code base_url} (default {@code https://api.apollo.io}), {@code per_page} (1..100, default
  * 100), {@code max_pages} (1..500, default 100: Apollo serves at most 500 pages of a search).
  */
-@ApplicationScoped
+@Singleton // not a client proxy: the shared base class has no no-argument constructor
 public class ApolloConnector extends HttpSourceConnector {
 
     static final String DEFAULT_BASE_URL = "https://api.apollo.io";

@@ -10,7 +10,7 @@ import java.util.Set;
 import com.leadforge.scraping.datasource.DataSourceType;
 import com.leadforge.shared.problem.Problem;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Generic HTTP JSON API connector, for data source types {@code api} and {@code custom}, and — with a preset shape the
@@ -40,7 +40,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * {@code {"type":"api_key","header":"X-Api-Key","value":…}} or {@code {"type":"basic","username":…,"password":…}}.
  * A data source may be created without config; it can be tested and run once it has one.
  */
-@ApplicationScoped
+@Singleton // not a client proxy: the shared base class has no no-argument constructor
 public class HttpConnector extends HttpSourceConnector {
 
     /**

@@ -93,7 +93,9 @@ public class SourceHttp {
                 throw new ConnectorException(capitalised(what) + ": no answer within the time budget of "
                         + seconds(budget));
             }
-            Outcome outcome = send(request, timeout, deadline);
+            Outcome outcome = send(request, timeout, deadline, timeout.compareTo(tuning.requestTimeout()) < 0
+                    ? "no answer within the time budget of " + seconds(budget)
+                    : "no answer within " + millis(timeout));
             if (outcome.status() >= 200 && outcome.status() < 300) {
                 breakers.success(source);
                 return parse(outcome.body(), what);
@@ -132,7 +134,7 @@ public class SourceHttp {
     record Outcome(int status, byte[] body, String reason, boolean retryable, Optional<Duration> retryAfter) {
     }
 
-    private Outcome send(SourceRequest request, Duration timeout, long deadline) {
+    private Outcome send(SourceRequest request, Duration timeout, long deadline, String noAnswer) {
         try {
             refusePrivateAddresses(request);
         } catch (UnknownHostException e) {
@@ -157,17 +159,17 @@ public class SourceHttp {
             return classify(response);
         } catch (TimeoutException e) {
             call.cancel(true);
-            return new Outcome(0, null, "no answer within " + millis(timeout), true, Optional.empty());
+            return new Outcome(0, null, noAnswer, true, Optional.empty());
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
             throw new ConnectorException("Interrupted while reading the source");
         } catch (ExecutionException e) {
-            return failed(e.getCause(), timeout);
+            return failed(e.getCause(), noAnswer);
         }
     }
 
-    private Outcome failed(Throwable cause, Duration timeout) {
+    private Outcome failed(Throwable cause, String noAnswer) {
         if (cause instanceof TooLargeException) {
             return new Outcome(0, null, "the answer is larger than " + tuning.maxResponseBytes() + " bytes", false,
                     Optional.empty());
@@ -177,7 +179,7 @@ public class SourceHttp {
                     Optional.empty());
         }
         if (cause instanceof HttpTimeoutException) {
-            return new Outcome(0, null, "no answer within " + millis(timeout), true, Optional.empty());
+            return new Outcome(0, null, noAnswer, true, Optional.empty());
         }
         if (cause instanceof ConnectException) {
             return new Outcome(0, null, "the connection was refused", true, Optional.empty());
