@@ -145,7 +145,8 @@ public class JobWorker {
                 if (slots.tryAcquire()) {
                     Optional<JobRuns.Claim> claim = Optional.empty();
                     try {
-                        claim = QuarkusTransaction.requiringNew().call(() -> runs.claim(workerId, lease, maxPerAgency));
+                        claim = inRequestContext(() -> QuarkusTransaction.requiringNew()
+                                .call(() -> runs.claim(workerId, lease, maxPerAgency)));
                     } finally {
                         if (claim.isEmpty()) {
                             slots.release();
@@ -188,10 +189,34 @@ public class JobWorker {
     private void renewLeases() {
         for (UUID jobId : running) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> runs.holdAndRenew(jobId, workerId, lease));
+                inRequestContext(() -> QuarkusTransaction.requiringNew().call(() -> runs.holdAndRenew(jobId, workerId,
+                        lease)));
             } catch (RuntimeException e) {
                 LOG.warnf("Renewing the lease of job %s failed: %s", jobId, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Runs the work in a request context of its own. Hibernate takes its tenant from the request-scoped resolver and
+     * refuses to open a session without an active request context, even for the run queue's agency-free native SQL:
+     * without this, claiming and lease renewal failed on every attempt and no job ever ran. No agency is entered, so
+     * anything agency-owned stays invisible here (the tenant is "no agency" and row-level security shows nothing).
+     */
+    private static <T> T inRequestContext(java.util.concurrent.Callable<T> work) {
+        ManagedContext requestContext = Arc.container().requestContext();
+        if (requestContext.isActive()) {
+            throw new IllegalStateException("The worker's threads never carry a request context of their own");
+        }
+        requestContext.activate();
+        try {
+            return work.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            requestContext.terminate();
         }
     }
 
