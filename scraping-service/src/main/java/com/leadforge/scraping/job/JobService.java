@@ -124,9 +124,10 @@ public class JobService {
      */
     @Transactional
     public ScrapingJob act(UUID id, JobAction action) {
-        ScrapingJob job = get(id);
-        ScrapingJob.getEntityManager().lock(job, LockModeType.PESSIMISTIC_WRITE);
-        ScrapingJob.getEntityManager().refresh(job);
+        // Locked as it is read: locking a copy read a moment before fails with an optimistic-lock conflict whenever
+        // the worker committed a batch in between (a pause of a running job would then be a spurious 409).
+        ScrapingJob job = ScrapingJob.<ScrapingJob>find("id", id).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional().orElseThrow(() -> ProblemException.notFound("Job", id));
         if (!action.allowedFrom(job.status)) {
             throw forbiddenAction(job.status, action);
         }

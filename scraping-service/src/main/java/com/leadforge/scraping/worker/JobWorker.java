@@ -283,12 +283,14 @@ public class JobWorker {
 
     /** Commits one batch and the checkpoint after it; false when the job must not go on (or is fully read). */
     private boolean commit(UUID jobId, JobSource source, ReadBatch batch) {
-        if (!runs.holdAndRenew(jobId, workerId, lease)) {
-            return false; // taken over, paused or cancelled: the batch was not sent, the checkpoint did not move
-        }
+        // The job's row first, then its run row: the order every other writer (job actions, import results,
+        // failQuietly) takes them in. The other way round deadlocked with a pause or a completion dequeuing the job.
         ScrapingJob job = ScrapingJob.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null || job.status != JobStatus.RUNNING) {
             return false;
+        }
+        if (!runs.holdAndRenew(jobId, workerId, lease)) {
+            return false; // taken over, paused or cancelled: the batch was not sent, the checkpoint did not move
         }
         Instant now = Instant.now();
         if (!batch.records().isEmpty()) {

@@ -55,8 +55,9 @@ class CsvImportTest {
 
     /** leadforge_events_consumed_total of the import-results consumer with this outcome. */
     double consumed(String outcome) {
-        String metrics = given().baseUri(management.toString()).get("q/metrics").then().statusCode(200).extract()
-                .asString();
+        // The management URL already ends in the root path (/q/): the metrics are at its host and port, /q/metrics.
+        String metrics = given().baseUri("http://" + management.getHost() + ":" + management.getPort())
+                .get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
                 .filter(line -> line.startsWith("leadforge_events_consumed_total{")
                         && line.contains("consumer=\"scraping.import-results\"")
@@ -130,7 +131,7 @@ class CsvImportTest {
                 .then().statusCode(200).body("total_jobs", equalTo(2)).body("successful_jobs", equalTo(1))
                 .body("total_records_scraped", equalTo(rows));
         given().auth().oauth2(JobFixtures.token(ACME)).get("/api/v1/jobs/" + job + "/logs?level=warning&pageSize=100")
-                .then().statusCode(200).body("total", equalTo(2))
+                .then().statusCode(200).body("meta.total", equalTo(2))
                 .body("data[0].message", containsString("Record 5 rejected: column_count"))
                 .body("data[1].message", containsString("Record 7 rejected: invalid_email"));
 

@@ -35,8 +35,11 @@ record HttpAuth(String header, String value) {
             case "bearer" -> new HttpAuth("Authorization", "Bearer " + secret(credentials, "token"));
             case "api_key" -> {
                 Object header = credentials.getOrDefault("header", "X-Api-Key");
-                if (!(header instanceof String name) || !HEADER_NAME.matcher(name).matches()) {
-                    throw new ConnectorException("credentials.header must be an HTTP header name");
+                if (!(header instanceof String name) || !HEADER_NAME.matcher(name).matches()
+                        || HttpSourceSpec.RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))
+                                && !name.equalsIgnoreCase("authorization")) {
+                    throw new ConnectorException("credentials.header must be an HTTP header name the connector does "
+                            + "not set itself");
                 }
                 yield new HttpAuth(name, secret(credentials, "value"));
             }

@@ -141,16 +141,24 @@ public class SourceHttp {
             return new Outcome(0, null, "the host name " + request.uri().getHost() + " does not resolve", true,
                     Optional.empty());
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(timeout)
-                .header("Accept", "application/json").header("User-Agent", "LeadForge-connector/1");
-        request.headers().forEach(builder::setHeader);
-        if (request.body() != null) {
-            builder.header("Content-Type", "application/json")
-                    .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        } else {
-            builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        HttpRequest built;
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(timeout)
+                    .header("Accept", "application/json").header("User-Agent", "LeadForge-connector/1");
+            request.headers().forEach(builder::setHeader);
+            if (request.body() != null) {
+                builder.header("Content-Type", "application/json")
+                        .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+            } else {
+                builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+            }
+            built = builder.build();
+        } catch (IllegalArgumentException e) {
+            // A header the HTTP client refuses (a restricted name from the credentials): no attempt can succeed.
+            return new Outcome(0, null, "the request cannot be sent: a header name or value is not acceptable", false,
+                    Optional.empty());
         }
-        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(builder.build(),
+        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(built,
                 info -> new BoundedBody(tuning.maxResponseBytes()));
         try {
             // The request timeout covers the answer's head; the whole page, body included, must fit the budget.
@@ -221,8 +229,9 @@ public class SourceHttp {
             }
             return json;
         } catch (JsonProcessingException e) {
-            throw new ConnectorException(capitalised(what) + " of the source is not valid JSON (at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            String where = e.getLocation() == null ? ""
+                    : " (at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new ConnectorException(capitalised(what) + " of the source is not valid JSON" + where);
         } catch (IOException e) {
             throw new ConnectorException(capitalised(what) + " of the source could not be read");
         }

@@ -84,6 +84,18 @@ class HttpConnectorRulesTest {
     }
 
     @Test
+    void anApiKeyMayNotNameAHeaderTheConnectorSetsItself() {
+        for (String header : List.of("Host", "Content-Length", "Cookie", "X Bad")) {
+            ConnectorException refused = assertThrows(ConnectorException.class, () -> HttpAuth.of(
+                    Map.of("type", "api_key", "header", header, "value", "key-secret-77")));
+            assertTrue(refused.getMessage().startsWith("credentials.header"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("key-secret-77"));
+        }
+        assertEquals("HttpAuth[Authorization: <redacted>]",
+                HttpAuth.of(Map.of("type", "bearer", "token", "tok-secret-77")).toString());
+    }
+
+    @Test
     void retryAfterIsSecondsOrAnHttpDate() {
         ZonedDateTime now = ZonedDateTime.of(2026, 1, 15, 10, 0, 0, 0, ZoneOffset.UTC);
         assertEquals(Optional.of(Duration.ofSeconds(7)), SourceHttp.RetryAfter.parse(" 7 ", now));
