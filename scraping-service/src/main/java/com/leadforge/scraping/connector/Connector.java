@@ -32,4 +32,11 @@ public interface Connector {
 
     /** Really tries the source: reach it, authenticate, fetch one page. Bounded in time; never throws. */
     ConnectionTest test(DataSource source, Map<String, Object> credentials);
+
+    /**
+     * The data source's config or credentials changed, or it was deleted: what the connector remembers of it (a
+     * circuit breaker's count of failures) no longer applies.
+     */
+    default void forget(java.util.UUID dataSourceId) {
+    }
 }

@@ -145,7 +145,7 @@ public class JobWorker {
                 if (slots.tryAcquire()) {
                     Optional<JobRuns.Claim> claim = Optional.empty();
                     try {
-                        claim = withoutAgency(() -> QuarkusTransaction.requiringNew()
+                        claim = inRequestContext(() -> QuarkusTransaction.requiringNew()
                                 .call(() -> runs.claim(workerId, lease, maxPerAgency)));
                     } finally {
                         if (claim.isEmpty()) {
@@ -189,11 +189,34 @@ public class JobWorker {
     private void renewLeases() {
         for (UUID jobId : running) {
             try {
-                withoutAgency(() -> QuarkusTransaction.requiringNew().call(() -> runs.holdAndRenew(jobId, workerId,
+                inRequestContext(() -> QuarkusTransaction.requiringNew().call(() -> runs.holdAndRenew(jobId, workerId,
                         lease)));
             } catch (RuntimeException e) {
                 LOG.warnf("Renewing the lease of job %s failed: %s", jobId, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Runs the work in a request context of its own. Hibernate takes its tenant from the request-scoped resolver and
+     * refuses to open a session without an active request context, even for the run queue's agency-free native SQL:
+     * without this, claiming and lease renewal failed on every attempt and no job ever ran. No agency is entered, so
+     * anything agency-owned stays invisible here (the tenant is "no agency" and row-level security shows nothing).
+     */
+    private static <T> T inRequestContext(java.util.concurrent.Callable<T> work) {
+        ManagedContext requestContext = Arc.container().requestContext();
+        if (requestContext.isActive()) {
+            throw new IllegalStateException("The worker's threads never carry a request context of their own");
+        }
+        requestContext.activate();
+        try {
+            return work.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            requestContext.terminate();
         }
     }
 
@@ -260,12 +283,14 @@ public class JobWorker {
 
     /** Commits one batch and the checkpoint after it; false when the job must not go on (or is fully read). */
     private boolean commit(UUID jobId, JobSource source, ReadBatch batch) {
-        if (!runs.holdAndRenew(jobId, workerId, lease)) {
-            return false; // taken over, paused or cancelled: the batch was not sent, the checkpoint did not move
-        }
+        // The job's row first, then its run row: the order every other writer (job actions, import results,
+        // failQuietly) takes them in. The other way round deadlocked with a pause or a completion dequeuing the job.
         ScrapingJob job = ScrapingJob.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null || job.status != JobStatus.RUNNING) {
             return false;
+        }
+        if (!runs.holdAndRenew(jobId, workerId, lease)) {
+            return false; // taken over, paused or cancelled: the batch was not sent, the checkpoint did not move
         }
         Instant now = Instant.now();
         if (!batch.records().isEmpty()) {
@@ -320,20 +345,6 @@ public class JobWorker {
         } catch (RuntimeException e) {
             // The lease then simply expires.
             LOG.debugf("Could not release the lease of job %s: %s", jobId, e.getMessage());
-        }
-    }
-
-    /**
-     * Runs work on the run queue (ids only, no agency) in a request context of its own: Hibernate resolves the tenant
-     * from it, and with no agency entered no agency's rows are visible.
-     */
-    private static <T> T withoutAgency(java.util.function.Supplier<T> work) {
-        ManagedContext requestContext = Arc.container().requestContext();
-        requestContext.activate();
-        try {
-            return work.get();
-        } finally {
-            requestContext.terminate();
         }
     }
 

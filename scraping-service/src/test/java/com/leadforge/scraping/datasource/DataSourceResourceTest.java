@@ -62,7 +62,7 @@ class DataSourceResourceTest {
                 .contentType(ContentType.JSON)
                 .body("""
                         {"name":"  Sales Navigator  ","type":"linkedin","description":"Team seat",
-                         "config":{"region":"eu","max_results":500},
+                         "config":{"url":"https://partner.example.com/people","max_pages":500},
                          "credentials":{"api_key":"%s","login":{"user":"bot","password":"%s"}}}"""
                         .formatted(secret, secret))
                 .when().post("/api/v1/data-sources")
@@ -84,8 +84,8 @@ class DataSourceResourceTest {
                 .body("type", equalTo("linkedin"))
                 .body("status", equalTo("inactive"))
                 .body("description", equalTo("Team seat"))
-                .body("config.region", equalTo("eu"))
-                .body("config.max_results", equalTo(500))
+                .body("config.url", equalTo("https://partner.example.com/people"))
+                .body("config.max_pages", equalTo(500))
                 .body("has_credentials", equalTo(true))
                 .body("$", not(hasKey("credentials")))
                 .body("total_jobs", equalTo(0))
