@@ -249,6 +249,10 @@ class FuzzTest {
         ownIds.put("data-sources", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"name\":\"Fuzz source " + unique + "\",\"type\":\"csv\"}")
                 .when().post("/api/v1/data-sources").then().statusCode(201).extract().path("id"));
+        // A pending CSV job (no file yet): its actions, logs and upload have a real job to fuzz.
+        ownIds.put("jobs", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"data_source_id\":\"" + ownIds.get("data-sources") + "\"}")
+                .when().post("/api/v1/jobs").then().statusCode(201).extract().path("id"));
         ownIds.put("pointId", given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"value\":\"fuzz-point-" + unique + "@acme.test\",\"is_primary\":false}")
                 .when().post("/api/v1/leads/" + ownIds.get("leads") + "/contact-points").then().statusCode(201)
