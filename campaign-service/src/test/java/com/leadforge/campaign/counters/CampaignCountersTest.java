@@ -152,10 +152,13 @@ class CampaignCountersTest {
         publish(agency, "merged", snap(survivor, agency, campaign, "contacted", "qualified", true, true, false, 2));
         publish(agency, "deleted", snap(merged, agency, campaign, "contacted", "qualified", true, true, true, 2));
         publish(agency, "erased", snap(erased, agency, campaign, "responded", "pending", true, true, true, 2));
-        // A lead event from before snapshots, and another aggregate's event: recorded, counted nowhere.
+        // A lead event from before snapshots: recorded, counted nowhere. Another aggregate's event on the topic (an
+        // import result, say): acknowledged without a transaction or an inbox row (handles()), counted nowhere.
         publishRaw(agency, "leadforge.lead.created.v1", UUID.randomUUID().toString(),
                 "{\"lead_id\":\"" + UUID.randomUUID() + "\",\"campaign_id\":\"" + campaign + "\"}");
-        publishRaw(agency, "leadforge.campaign.created.v1", UUID.randomUUID().toString(), "{\"lead\":{}}");
+        String skipped = publishRaw(agency, "leadforge.campaign.created.v1", UUID.randomUUID().toString(),
+                "{\"lead\":{}}");
+        published.removeIf(r -> skipped.equals(eventId(r)));
 
         awaitAllApplied();
         assertCounters(admin, campaign, 1, 1, 1, 1);
