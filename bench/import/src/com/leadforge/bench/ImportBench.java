@@ -162,7 +162,7 @@ public final class ImportBench {
 
     /** The same rows through COPY into a scratch table of the lead database: how fast PostgreSQL itself takes them. */
     private double copyCeiling(byte[] file) throws Exception {
-        try (Connection connection = new com.leadforge.stack.StackFaults(stack).superuser("lead");
+        try (Connection connection = new com.leadforge.stack.StackFaults(stack).superuser(Stack.databaseOf("lead-service"));
                 Statement statement = connection.createStatement()) {
             statement.execute("drop table if exists bench_copy");
             statement.execute("create unlogged table bench_copy (first_name text, last_name text, email text, "
