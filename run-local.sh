@@ -8,4 +8,4 @@ echo "Building the services (tests skipped; ./mvnw verify runs them) ..."
 ./mvnw -B -q -ntp package -DskipTests
 
 classpath="test-support/stack/target/classes:$(cat test-support/stack/target/stack.classpath)"
-exec java -Xmx256m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dleadforge.root="$PWD" -cp "$classpath" com.leadforge.stack.LocalStack "$@"
+exec java -Xmx256m -Dleadforge.children.jvm=service -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dleadforge.root="$PWD" -cp "$classpath" com.leadforge.stack.LocalStack "$@"

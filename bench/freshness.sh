@@ -21,5 +21,5 @@ javac -d bench/target/freshness-classes -cp "$CP" $(find bench/freshness/src -na
 # The stack's processes inherit these: one user writes RATE leads a second, far above the production per-user limit.
 export LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_USER=1000000 LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_AGENCY=1000000 \
        LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_USER=1000000 LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_AGENCY=1000000
-exec java -Xmx256m -Dleadforge.keycloak.dist="$KEYCLOAK_DIST" -cp "bench/target/freshness-classes:$CP" \
+exec java -Xmx256m -Dleadforge.children.jvm=service -Dleadforge.keycloak.dist="$KEYCLOAK_DIST" -cp "bench/target/freshness-classes:$CP" \
   com.leadforge.bench.FreshnessBench "$RATE" "$DURATION" "$CAMPAIGNS" bench/target/freshness-stack

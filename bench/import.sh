@@ -16,5 +16,5 @@ rm -rf bench/target/import-classes && mkdir -p bench/target/import-classes
 javac -d bench/target/import-classes -cp "$CP" $(find bench/import/src -name '*.java')
 export LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_USER=1000000 LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_AGENCY=1000000 \
        LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_USER=1000000 LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_AGENCY=1000000
-exec java -Xmx512m -Dleadforge.keycloak.dist="$KEYCLOAK_DIST" -cp "bench/target/import-classes:$CP" \
+exec java -Xmx512m -Dleadforge.children.jvm=service -Dleadforge.keycloak.dist="$KEYCLOAK_DIST" -cp "bench/target/import-classes:$CP" \
   com.leadforge.bench.ImportBench "$ROWS" bench/target/import-stack

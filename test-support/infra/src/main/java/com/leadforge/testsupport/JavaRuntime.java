@@ -3,7 +3,9 @@ package com.leadforge.testsupport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -14,6 +16,22 @@ public final class JavaRuntime {
     public static String current() {
         return ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    }
+
+    /**
+     * JVM options for a server child process (Kafka, a service) of at most {@code maxHeap}. By default they favour
+     * start-up (C1 only, serial GC): the test suites start and kill processes many times and never run long. Setting
+     * {@code -Dleadforge.children.jvm=service} gives the JIT and collector a deployed JVM gets, for the benchmarks and
+     * the local run, whose figures would otherwise measure the quick-start compiler rather than the code.
+     */
+    public static List<String> serverOptions(String minHeap, String maxHeap) {
+        List<String> options = new java.util.ArrayList<>(List.of("-Xms" + minHeap, "-Xmx" + maxHeap));
+        if ("service".equals(System.getProperty("leadforge.children.jvm", "quick-start"))) {
+            options.add("-XX:+UseParallelGC");
+        } else {
+            options.addAll(Arrays.asList("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+        return options;
     }
 
     /**

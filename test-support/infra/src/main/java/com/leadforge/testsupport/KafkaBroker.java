@@ -201,9 +201,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static ProcessBuilder java(Path workDirectory, String classpath, Path log4j, String mainClass,
             String... args) {
-        List<String> command = new ArrayList<>(List.of(JavaRuntime.current(), "-Xms128m", "-Xmx512m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + log4j, "-cp", classpath, mainClass));
+        List<String> command = new ArrayList<>(List.of(JavaRuntime.current()));
+        command.addAll(JavaRuntime.serverOptions("128m", "512m"));
+        command.addAll(List.of("-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j, "-cp", classpath,
+                mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDirectory.toFile());
     }

@@ -190,8 +190,9 @@ public final class Stack implements AutoCloseable {
             env.put("LEADFORGE_CRYPTO_ACTIVE_KEY", "stack");
             env.put("LEADFORGE_CRYPTO_KEYS_STACK", credentialKey());
         }
-        List<String> command = List.of(JavaRuntime.current(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        List<String> command = new java.util.ArrayList<>(List.of(JavaRuntime.current()));
+        command.addAll(JavaRuntime.serverOptions("64m", "384m"));
+        command.addAll(List.of("-jar", jar.toString()));
         return ManagedProcess.start(module, command, env, jar.getParent(), logs.resolve(module + ".log"));
     }
 
