@@ -1,6 +1,10 @@
 package com.leadforge.analytics.overview;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.leadforge.shared.inbox.ReliableConsumer;
@@ -9,8 +13,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Kafka entry points, all through the shared reliable consumer: each record is its own unit of work whose tenant is
- * the event's agency, transient failures are retried without limit, only poison reaches the dead-letter topic.
+ * Kafka entry points, all through the shared reliable consumer, a poll at a time: the records of each agency are one
+ * unit of work whose tenant is that agency (one by one if that fails), transient failures are retried without limit,
+ * only poison reaches the dead-letter topic.
  */
 @ApplicationScoped
 public class EventConsumers {
@@ -24,20 +29,26 @@ public class EventConsumers {
     }
 
     @Incoming("lead-events")
-    @Blocking(value = "event-consumers", ordered = false)
-    public void onLeadEvent(ConsumerRecord<String, String> record) {
-        reliableConsumer.consume(projector, record);
+    @Blocking("event-consumers")
+    public void onLeadEvents(ConsumerRecords<String, String> records) {
+        reliableConsumer.consumeBatch(projector, list(records));
     }
 
     @Incoming("campaign-events")
-    @Blocking(value = "event-consumers", ordered = false)
-    public void onCampaignEvent(ConsumerRecord<String, String> record) {
-        reliableConsumer.consume(projector, record);
+    @Blocking("event-consumers")
+    public void onCampaignEvents(ConsumerRecords<String, String> records) {
+        reliableConsumer.consumeBatch(projector, list(records));
     }
 
     @Incoming("scraping-events")
-    @Blocking(value = "event-consumers", ordered = false)
-    public void onScrapingEvent(ConsumerRecord<String, String> record) {
-        reliableConsumer.consume(projector, record);
+    @Blocking("event-consumers")
+    public void onScrapingEvents(ConsumerRecords<String, String> records) {
+        reliableConsumer.consumeBatch(projector, list(records));
+    }
+
+    private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> polled = new ArrayList<>(records.count());
+        records.forEach(polled::add);
+        return polled;
     }
 }

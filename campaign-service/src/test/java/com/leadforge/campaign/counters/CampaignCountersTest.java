@@ -138,6 +138,83 @@ class CampaignCountersTest {
         assertEquals(0L, asAgency(null, () -> count("select count(*) from lead_projection")));
     }
 
+    /**
+     * A burst like an import's: the consumer takes a poll at a time, one transaction per agency. The counters must equal
+     * those of applying every event alone, redeliveries inside the same poll must apply once, a poisoned event must
+     * leave its poll's other events applied (and go to the dead-letter topic alone), and the inbox must show that
+     * events really shared transactions (the inbox row's time is its transaction's start).
+     */
+    @Test
+    void aBurstIsAppliedAPollAtATimeWithTheCountsOfApplyingEachEventAlone() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        String admin = admin(agency);
+        String otherAdmin = admin(other);
+        UUID a = UUID.fromString(create(admin, "Burst A"));
+        UUID b = UUID.fromString(create(admin, "Burst B"));
+        UUID o = UUID.fromString(create(otherAdmin, "Burst other"));
+        Map<UUID, LeadSnapshot> finalState = new java.util.HashMap<>();
+        String poison;
+        try (KafkaProducer<String, String> burst = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.LINGER_MS_CONFIG, "200", ProducerConfig.BATCH_SIZE_CONFIG, "1048576"))) {
+            ProducerRecord<String, String> poisoned = null;
+            for (int i = 0; i < 300; i++) {
+                UUID lead = UUID.randomUUID();
+                String qualification = i % 3 == 0 ? "qualified" : "pending";
+                LeadSnapshot created = snap(lead, agency, a, "new", qualification, false, false, false, 1);
+                ProducerRecord<String, String> first = leadRecord(agency, "created", created);
+                burst.send(first);
+                finalState.put(lead, created);
+                if (i % 10 == 0) {
+                    burst.send(first); // redelivered inside the same burst: same event id
+                }
+                if (i % 5 == 0) {
+                    LeadSnapshot moved = snap(lead, agency, b, "contacted", qualification, true, false, false, 2);
+                    burst.send(leadRecord(agency, "updated", moved));
+                    finalState.put(lead, moved);
+                }
+                if (i % 7 == 0) {
+                    UUID foreign = UUID.randomUUID();
+                    LeadSnapshot theirs = snap(foreign, other, o, "new", "pending", false, false, false, 1);
+                    burst.send(leadRecord(other, "created", theirs));
+                    finalState.put(foreign, theirs);
+                }
+                if (i == 150) {
+                    // Names another agency than its ce_agencyid: poison, in the middle of the agency's events.
+                    poisoned = leadRecord(agency, "created",
+                            snap(UUID.randomUUID(), other, a, "new", "pending", false, false, false, 1));
+                    burst.send(poisoned);
+                }
+            }
+            burst.flush();
+            published.remove(poisoned);
+            poison = eventId(poisoned);
+        }
+        try (TopicProbe dlq = new TopicProbe(bootstrapServers, Topics.deadLetterOf(Topics.LEAD_EVENTS))) {
+            dlq.await(r -> poison.equals(TopicProbe.header(r, CloudEventHeaders.ID)), Duration.ofSeconds(60));
+        }
+        awaitAllApplied();
+
+        for (UUID campaign : List.of(a, b, o)) {
+            List<LeadSnapshot> in = finalState.values().stream().filter(l -> campaign.equals(l.campaignId())).toList();
+            assertCounters(campaign.equals(o) ? otherAdmin : admin, campaign, in.size(),
+                    (int) in.stream().filter(l -> "qualified".equals(l.qualificationStatus())).count(),
+                    (int) in.stream().filter(LeadSnapshot::contacted).count(), 0);
+        }
+        List<String> ids = published.stream().map(CampaignCountersTest::eventId).distinct().toList();
+        String idList = String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
+        long inboxRows = asAgency(null, () -> count("select count(*) from processed_event where consumer = "
+                + "'campaign.counters' and event_id in (" + idList + ")"));
+        long transactions = asAgency(null, () -> count("select count(distinct processed_at) from processed_event "
+                + "where consumer = 'campaign.counters' and event_id in (" + idList + ")"));
+        assertEquals(ids.size(), inboxRows);
+        assertTrue(transactions < inboxRows / 4, inboxRows + " events took " + transactions
+                + " transactions: the burst was not applied a poll at a time");
+    }
+
     @Test
     void mergedAndErasedLeadsStopCountingAndOtherEventsAreIgnored() throws Exception {
         String agency = UUID.randomUUID().toString();
@@ -358,6 +435,21 @@ class CampaignCountersTest {
     private String publish(String agency, String action, LeadSnapshot lead) throws Exception {
         return publishRaw(agency, "leadforge.lead." + action + ".v1", lead.leadId().toString(),
                 EventJson.write(Map.of("lead", lead, "lead_id", lead.leadId())));
+    }
+
+    /** A lead event record (remembered as published), for sending in a burst without waiting on each one. */
+    private ProducerRecord<String, String> leadRecord(String agency, String action, LeadSnapshot lead) {
+        String key = lead.leadId().toString();
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.LEAD_EVENTS, key,
+                EventJson.write(Map.of("lead", lead, "lead_id", lead.leadId())));
+        header(record, CloudEventHeaders.SPEC_VERSION, "1.0");
+        header(record, CloudEventHeaders.ID, UUID.randomUUID().toString());
+        header(record, CloudEventHeaders.TYPE, "leadforge.lead." + action + ".v1");
+        header(record, CloudEventHeaders.SOURCE, "/test");
+        header(record, CloudEventHeaders.SUBJECT, key);
+        header(record, CloudEventHeaders.AGENCY_ID, agency);
+        published.add(record);
+        return record;
     }
 
     private String publishRaw(String agency, String type, String key, String data) throws Exception {

@@ -47,7 +47,9 @@ public class ConsumerStates {
             if (old != null && old.retrying() != null) {
                 retrying(consumer).decrementAndGet();
             }
-            return new PartitionState(consumer, topic, partition, offset, Instant.now(), null);
+            // A poll's records may finish out of offset order (one transaction per agency, see consumeBatch).
+            long applied = old == null ? offset : Math.max(old.lastAppliedOffset(), offset);
+            return new PartitionState(consumer, topic, partition, applied, Instant.now(), null);
         });
         counter("leadforge.events.consumed", consumer, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                 .increment();

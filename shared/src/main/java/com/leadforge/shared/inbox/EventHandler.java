@@ -1,5 +1,6 @@
 package com.leadforge.shared.inbox;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,6 +21,20 @@ public interface EventHandler {
      * record that can never be applied; any other failure is retried.
      */
     void apply(IncomingEvent event);
+
+    /**
+     * Applies several first deliveries of one agency, in their order, inside one transaction (see
+     * {@link ReliableConsumer#consumeBatch}). The default applies them one by one, with the persistence context flushed
+     * and cleared between them so that each sees the database as a transaction of its own would. A handler may
+     * override it to apply them as a set, provided the effect equals applying them one by one in order. Any exception
+     * rolls the whole set back; the consumer then applies the events one transaction each, so poison is isolated.
+     */
+    default void applyAll(List<IncomingEvent> events, Runnable settle) {
+        for (IncomingEvent event : events) {
+            apply(event);
+            settle.run();
+        }
+    }
 
     /**
      * Whether {@link #apply} has anything to do for events of this CloudEvents type. Events it does not handle are

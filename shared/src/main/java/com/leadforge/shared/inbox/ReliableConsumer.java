@@ -1,6 +1,13 @@
 package com.leadforge.shared.inbox;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -94,17 +101,130 @@ public class ReliableConsumer {
         }
     }
 
+    /**
+     * Applies the records of one poll through {@code handler}, returning once every one of them is committed, a
+     * duplicate, skipped or dead-lettered. The records of each agency are applied in one transaction and one request
+     * context (their inbox rows in one statement, then {@link EventHandler#applyAll} in record order): a busy topic
+     * costs a commit per poll and agency instead of one per event. Events of one aggregate share a partition and an
+     * agency, so their relative order is kept; different agencies' effects never touch the same rows. When that
+     * transaction fails for any reason, nothing of it is committed and the agency's records are applied again one by
+     * one through {@link #consume} — with its retries, and with poison dead-lettered alone.
+     */
+    public void consumeBatch(EventHandler handler, List<ConsumerRecord<String, String>> records) {
+        String consumer = handler.consumerName();
+        Map<String, List<Pending>> byAgency = new LinkedHashMap<>();
+        Map<ConsumerRecord<String, String>, Outcome> settled = new IdentityHashMap<>();
+        List<ConsumerRecord<String, String>> malformed = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            IncomingEvent event;
+            try {
+                event = wellFormed(record);
+            } catch (RuntimeException poison) {
+                malformed.add(record);
+                continue;
+            }
+            if (!handler.handles(event.type())) {
+                settled.put(record, Outcome.SKIPPED);
+                continue;
+            }
+            byAgency.computeIfAbsent(event.agencyId(), agency -> new ArrayList<>()).add(new Pending(record, event));
+        }
+        for (ConsumerRecord<String, String> record : malformed) {
+            consume(handler, record); // dead-letters it, with the reason
+        }
+        for (List<Pending> agencyRecords : byAgency.values()) {
+            applyTogether(handler, agencyRecords, settled);
+        }
+        for (ConsumerRecord<String, String> record : records) {
+            Outcome outcome = settled.get(record);
+            if (outcome != null) {
+                states.finished(consumer, record.topic(), record.partition(), record.offset(), outcome);
+            }
+        }
+    }
+
+    /**
+     * Applies {@code pending} in one transaction. Poison fails the whole set: it is halved until the poisoned record is
+     * alone (a few extra attempts, not one transaction per record of a big poll). Any other failure (the database, a
+     * conflict) hands the records to {@link #consume}, whose retries back off.
+     */
+    private void applyTogether(EventHandler handler, List<Pending> pending,
+            Map<ConsumerRecord<String, String>, Outcome> settled) {
+        try {
+            settled.putAll(attemptTogether(handler, pending));
+            return;
+        } catch (RuntimeException failure) {
+            if (pending.size() > 1 && FailureClassifier.isPoison(failure)) {
+                int half = pending.size() / 2;
+                applyTogether(handler, pending.subList(0, half), settled);
+                applyTogether(handler, pending.subList(half, pending.size()), settled);
+                return;
+            }
+            if (pending.size() > 1) {
+                LOG.infof("%s: %d record(s) of agency %s could not be applied together (%s); applying them one by one",
+                        handler.consumerName(), pending.size(), pending.get(0).event().agencyId(),
+                        FailureClassifier.describe(failure));
+            }
+        }
+        for (Pending one : pending) {
+            consume(handler, one.record());
+        }
+    }
+
+    private record Pending(ConsumerRecord<String, String> record, IncomingEvent event) {
+    }
+
+    private Map<ConsumerRecord<String, String>, Outcome> attemptTogether(EventHandler handler, List<Pending> pending) {
+        ManagedContext requestContext = Arc.container().requestContext();
+        if (requestContext.isActive()) {
+            throw new IllegalStateException("An event attempt must run outside any request context");
+        }
+        requestContext.activate();
+        try {
+            IncomingEvent first = pending.get(0).event();
+            Arc.container().instance(TenantContext.class).get().enter(first.agencyId(), "event:" + first.source());
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Set<String> fresh = inbox.firstDeliveries(handler.consumerName(),
+                        pending.stream().map(p -> p.event().id()).toList());
+                Map<ConsumerRecord<String, String>, Outcome> outcomes = new IdentityHashMap<>();
+                List<IncomingEvent> toApply = new ArrayList<>();
+                Set<String> taken = new HashSet<>();
+                for (Pending p : pending) {
+                    // An id delivered twice in one poll applies once, at its first position.
+                    if (fresh.contains(p.event().id()) && taken.add(p.event().id())) {
+                        toApply.add(p.event());
+                        outcomes.put(p.record(), Outcome.APPLIED);
+                    } else {
+                        outcomes.put(p.record(), Outcome.DUPLICATE);
+                    }
+                }
+                if (!toApply.isEmpty()) {
+                    handler.applyAll(toApply, inbox::settle);
+                }
+                return outcomes;
+            });
+        } finally {
+            requestContext.terminate();
+        }
+    }
+
+    /** The record as an event this service can consume at all; poison otherwise. */
+    private static IncomingEvent wellFormed(ConsumerRecord<String, String> record) {
+        IncomingEvent event = IncomingEvent.from(record);
+        if (EventType.fromType(event.type()).isEmpty()) {
+            throw new PoisonEventException("Unknown event type or version " + abbreviate(event.type()));
+        }
+        EventJson.requireObject(event.data());
+        return event;
+    }
+
     /** One attempt without retries, for re-driving dead letters: poison is reported, not dead-lettered again. */
     public Outcome applyOnce(EventHandler handler, ConsumerRecord<String, String> record) {
         return attempt(handler, record);
     }
 
     private Outcome attempt(EventHandler handler, ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
-        if (EventType.fromType(event.type()).isEmpty()) {
-            throw new PoisonEventException("Unknown event type or version " + abbreviate(event.type()));
-        }
-        EventJson.requireObject(event.data());
+        IncomingEvent event = wellFormed(record);
         if (!handler.handles(event.type())) {
             return Outcome.SKIPPED;
         }
