@@ -1,6 +1,10 @@
 package com.leadforge.scraping.importing;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.leadforge.shared.inbox.ReliableConsumer;
@@ -23,9 +27,12 @@ public class LeadEventConsumer {
         this.projector = projector;
     }
 
+    /** A poll at a time: an import's thousands of lead events are skipped per poll, not each on a worker hop. */
     @Incoming("lead-events")
-    @Blocking(value = "event-consumers", ordered = false)
-    public void onLeadEvent(ConsumerRecord<String, String> record) {
-        reliableConsumer.consume(projector, record);
+    @Blocking("event-consumers")
+    public void onLeadEvents(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> polled = new ArrayList<>(records.count());
+        records.forEach(polled::add);
+        reliableConsumer.consumeBatch(projector, polled);
     }
 }

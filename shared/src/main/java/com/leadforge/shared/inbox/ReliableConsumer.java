@@ -118,12 +118,12 @@ public class ReliableConsumer {
         for (ConsumerRecord<String, String> record : records) {
             IncomingEvent event;
             try {
-                event = wellFormed(record);
+                event = wellFormed(record, handler);
             } catch (RuntimeException poison) {
                 malformed.add(record);
                 continue;
             }
-            if (!handler.handles(event.type())) {
+            if (event == null) {
                 settled.put(record, Outcome.SKIPPED);
                 continue;
             }
@@ -208,11 +208,18 @@ public class ReliableConsumer {
         }
     }
 
-    /** The record as an event this service can consume at all; poison otherwise. */
-    private static IncomingEvent wellFormed(ConsumerRecord<String, String> record) {
+    /**
+     * The record as an event {@code handler} has to apply; null for a well-formed event of a type it does not handle,
+     * whose data is then not even parsed (a consumer skipping the bulk of a busy topic must not pay for reading it).
+     * Poison otherwise.
+     */
+    private static IncomingEvent wellFormed(ConsumerRecord<String, String> record, EventHandler handler) {
         IncomingEvent event = IncomingEvent.from(record);
         if (EventType.fromType(event.type()).isEmpty()) {
             throw new PoisonEventException("Unknown event type or version " + abbreviate(event.type()));
+        }
+        if (!handler.handles(event.type())) {
+            return null;
         }
         EventJson.requireObject(event.data());
         return event;
@@ -224,8 +231,8 @@ public class ReliableConsumer {
     }
 
     private Outcome attempt(EventHandler handler, ConsumerRecord<String, String> record) {
-        IncomingEvent event = wellFormed(record);
-        if (!handler.handles(event.type())) {
+        IncomingEvent event = wellFormed(record, handler);
+        if (event == null) {
             return Outcome.SKIPPED;
         }
         ManagedContext requestContext = Arc.container().requestContext();
