@@ -1,10 +1,13 @@
 package com.leadforge.analytics.overview;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-
+import java.util.TreeMap;
 
 import com.leadforge.shared.events.CampaignCreatedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
@@ -132,6 +135,35 @@ public class OverviewProjector implements EventHandler {
         }
     }
 
+    /**
+     * The same effect as {@link #apply} on each event in order, with the lead snapshots applied as a set (one lock
+     * round, one counter update, one creation count per day): lead counters only add up, so applying the other events
+     * first changes nothing of the outcome.
+     */
+    @Override
+    public void applyAll(List<IncomingEvent> events, Runnable settle) {
+        String agencyId = events.get(0).agencyId();
+        List<LeadSnapshot> snapshots = new ArrayList<>();
+        Map<LocalDate, Long> creations = new TreeMap<>();
+        for (IncomingEvent event : events) {
+            if (event.type().startsWith(LEAD_EVENT_PREFIX)) {
+                LeadEventData data = event.data(LeadEventData.class);
+                if (data.lead() != null) {
+                    snapshots.add(requireSnapshot(event, data.lead()));
+                    if (EventType.LEAD_CREATED.type().equals(event.type())) {
+                        creations.merge(dayOf(data.createdAt() != null ? data.createdAt() : data.lead().changedAt()),
+                                1L, Long::sum);
+                    }
+                    continue;
+                }
+            }
+            apply(event);
+            settle.run();
+        }
+        leadStates.applyAll(agencyId, snapshots);
+        creations.forEach((day, count) -> countCreations(agencyId, day, count));
+    }
+
     private static String requireText(IncomingEvent event, String value) {
         if (value == null || value.isBlank() || value.length() > 20) {
             throw new PoisonEventException("Event " + event.id() + " carries no valid status");
@@ -154,24 +186,36 @@ public class OverviewProjector implements EventHandler {
     }
 
     private void applyLeadSnapshot(IncomingEvent event, EventType type, LeadEventData data) {
-        LeadSnapshot lead = data.lead();
-        if (lead.leadId() == null || lead.status() == null || lead.qualificationStatus() == null
-                || !event.agencyId().equalsIgnoreCase(String.valueOf(lead.agencyId()))) {
-            throw new PoisonEventException("Event " + event.id() + " carries an incomplete or foreign lead snapshot");
-        }
+        LeadSnapshot lead = requireSnapshot(event, data.lead());
         leadStates.apply(event.agencyId(), lead);
         if (type == EventType.LEAD_CREATED) {
             countCreation(event.agencyId(), data.createdAt() != null ? data.createdAt() : lead.changedAt());
         }
     }
 
+    private static LeadSnapshot requireSnapshot(IncomingEvent event, LeadSnapshot lead) {
+        if (lead.leadId() == null || lead.status() == null || lead.qualificationStatus() == null
+                || !event.agencyId().equalsIgnoreCase(String.valueOf(lead.agencyId()))) {
+            throw new PoisonEventException("Event " + event.id() + " carries an incomplete or foreign lead snapshot");
+        }
+        return lead;
+    }
+
     private void countCreation(String agencyId, Instant createdAt) {
+        countCreations(agencyId, dayOf(createdAt), 1);
+    }
+
+    private static LocalDate dayOf(Instant createdAt) {
+        return (createdAt == null ? Instant.now() : createdAt).atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+
+    private void countCreations(String agencyId, LocalDate day, long count) {
         entityManager.createNativeQuery("""
-                insert into agency_daily_leads (agency_id, day, created) values (:agency, :day, 1)
-                on conflict (agency_id, day) do update set created = agency_daily_leads.created + 1""")
+                insert into agency_daily_leads (agency_id, day, created) values (:agency, :day, :count)
+                on conflict (agency_id, day) do update set created = agency_daily_leads.created + excluded.created""")
                 .setParameter("agency", agencyId)
-                .setParameter("day", (createdAt == null ? Instant.now() : createdAt).atOffset(ZoneOffset.UTC)
-                        .toLocalDate())
+                .setParameter("day", day)
+                .setParameter("count", count)
                 .executeUpdate();
     }
 

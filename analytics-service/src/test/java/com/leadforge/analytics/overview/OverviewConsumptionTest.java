@@ -2,6 +2,7 @@ package com.leadforge.analytics.overview;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -146,6 +147,119 @@ class OverviewConsumptionTest {
         assertEquals(1, leads.getInt("overview.leads.responded"));
         assertEquals(33.3, leads.getDouble("overview.leads.conversionRate"), 0.001);
         assertEquals(50.0, leads.getDouble("overview.leads.responseRate"), 0.001);
+    }
+
+    /**
+     * An import-sized burst, taken a poll at a time (one transaction per poll and agency, lead snapshots applied as a
+     * set): the overview must equal what applying each event alone gives — newest snapshot per lead, redeliveries
+     * inside the poll once, another agency's events apart, a poisoned event dead-lettered alone — and the inbox must
+     * show that events really shared transactions.
+     */
+    @Test
+    void aBurstIsAppliedAPollAtATimeWithTheCountsOfApplyingEachEventAlone() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        Map<UUID, LeadSnapshot> finalState = new java.util.HashMap<>();
+        List<String> ids = new java.util.ArrayList<>();
+        int otherLeads = 0;
+        String poison;
+        try (KafkaProducer<String, String> burst = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.LINGER_MS_CONFIG, "200", ProducerConfig.BATCH_SIZE_CONFIG, "1048576"))) {
+            for (int i = 0; i < 300; i++) {
+                UUID lead = UUID.randomUUID();
+                LeadSnapshot created = new LeadSnapshot(lead, agency, null, i % 4 == 0 ? "converted" : "new",
+                        i % 3 == 0 ? "qualified" : "pending", false, false, false, 1, Instant.now());
+                ProducerRecord<String, String> first = snapshotRecord(agency, "created", created, ids);
+                burst.send(first);
+                finalState.put(lead, created);
+                if (i % 10 == 0) {
+                    burst.send(first); // the same event id again, inside the same burst
+                }
+                if (i % 5 == 0) {
+                    LeadSnapshot contacted = new LeadSnapshot(lead, agency, null, "responded", "qualified", true,
+                            i % 2 == 0, false, 2, Instant.now());
+                    burst.send(snapshotRecord(agency, "updated", contacted, ids));
+                    finalState.put(lead, contacted);
+                }
+                if (i % 7 == 0) {
+                    LeadSnapshot deleted = new LeadSnapshot(lead, agency, null, "new", "pending", false, false, true,
+                            3, Instant.now());
+                    burst.send(snapshotRecord(agency, "deleted", deleted, ids));
+                    finalState.put(lead, deleted);
+                }
+                if (i % 9 == 0) {
+                    burst.send(snapshotRecord(other, "created", new LeadSnapshot(UUID.randomUUID(), other, null,
+                            "new", "pending", false, false, false, 1, Instant.now()), ids));
+                    otherLeads++;
+                }
+            }
+            ProducerRecord<String, String> poisoned = snapshotRecord(agency, "created", new LeadSnapshot(
+                    UUID.randomUUID(), other, null, "new", "pending", false, false, false, 1, Instant.now()),
+                    new java.util.ArrayList<>());
+            poison = new String(poisoned.headers().lastHeader(CloudEventHeaders.ID).value(), StandardCharsets.UTF_8);
+            burst.send(poisoned);
+            burst.flush();
+        }
+        try (TopicProbe dlq = new TopicProbe(bootstrapServers, Topics.deadLetterOf(Topics.LEAD_EVENTS))) {
+            dlq.await(r -> poison.equals(TopicProbe.header(r, CloudEventHeaders.ID)), Duration.ofSeconds(60));
+        }
+        List<String> distinct = ids.stream().distinct().toList();
+        Await.until("every event of the burst applied", Duration.ofSeconds(60),
+                () -> appliedCount(distinct) == distinct.size());
+
+        List<LeadSnapshot> live = finalState.values().stream().filter(l -> !l.deleted()).toList();
+        var overview = given().auth().oauth2(token(agency)).get("/api/v1/analytics/overview")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(live.size(), overview.getInt("overview.leads.total"));
+        assertEquals(live.stream().filter(l -> "qualified".equals(l.qualificationStatus())).count(),
+                overview.getLong("overview.leads.qualified"));
+        assertEquals(live.stream().filter(LeadSnapshot::contacted).count(), overview.getLong("overview.leads.contacted"));
+        assertEquals(live.stream().filter(LeadSnapshot::responded).count(), overview.getLong("overview.leads.responded"));
+        assertEquals(otherLeads, leadsTotal(other));
+        assertEquals(300L, sql(agency, "select coalesce(sum(created), 0) from agency_daily_leads"),
+                "each creation counted once by day, however often it was delivered");
+        String inList = "'" + String.join("','", distinct) + "'";
+        long rows = sql(null, "select count(*) from processed_event where event_id in (" + inList + ")");
+        long transactions = sql(null, "select count(distinct processed_at) from processed_event where event_id in ("
+                + inList + ")");
+        assertTrue(transactions < rows / 4, rows + " events took " + transactions
+                + " transactions: the burst was not applied a poll at a time");
+    }
+
+    private ProducerRecord<String, String> snapshotRecord(String agency, String action, LeadSnapshot lead,
+            List<String> ids) {
+        String id = UUID.randomUUID().toString();
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.LEAD_EVENTS, lead.leadId().toString(),
+                EventJson.write(Map.of("lead", lead)));
+        record.headers().add(CloudEventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.TYPE, ("leadforge.lead." + action + ".v1").getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.SOURCE, "/test".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.AGENCY_ID, agency.getBytes(StandardCharsets.UTF_8));
+        ids.add(id);
+        return record;
+    }
+
+    /** A single number from the analytics database, as {@code agency} (row-level security) when given. */
+    private long sql(String agency, String query) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (agency != null) {
+                try (PreparedStatement enter = connection.prepareStatement(
+                        "select set_config('leadforge.agency_id', ?, false)")) {
+                    enter.setString(1, agency);
+                    enter.execute();
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(query);
+                    ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
