@@ -141,7 +141,7 @@ public final class ImportBench {
         long start = System.nanoTime();
         JsonNode view = startAndAwaitCompletion(job, heapMax);
         double completedSeconds = (System.nanoTime() - start) / 1e9;
-        long listed = listed(campaign);
+        long listed = listed(campaign, unique);
         System.out.printf(Locale.ROOT, "[%s] job completed %.2f s after start (%.0f rows/s), %d leads listed; waiting "
                 + "for analytics ...%n", label, completedSeconds, rows / completedSeconds, listed);
         boolean analyticsCaughtUp = awaitAnalytics(label, analyticsBefore, unique);
@@ -220,7 +220,7 @@ public final class ImportBench {
                         failed);
             }
             double completedSeconds = (System.nanoTime() - start) / 1e9;
-            long listed = listed(campaign);
+            long listed = listed(campaign, imported);
             System.out.printf(Locale.ROOT, "[%s] job completed %.2f s after start (%.0f records/s), %d leads listed; "
                     + "waiting for analytics ...%n", label, completedSeconds, APOLLO_PEOPLE / completedSeconds, listed);
             boolean analyticsCaughtUp = awaitAnalytics(label, analyticsBefore, imported);
@@ -308,9 +308,17 @@ public final class ImportBench {
     }
 
     /** The campaign's leads as lead-service lists them (its total, not a page). */
-    private long listed(String campaign) {
-        return send("GET", stack.gatewayUrl() + "/api/v1/leads?pageSize=1&campaign_id=" + campaign, writerToken, null,
-                200).path("meta").path("total").asLong();
+    /**
+     * How many leads the campaign lists, exactly. A large list's {@code meta.total} is an estimate
+     * ({@code totalIsExact: false}), so this asks for the page where {@code expected} leads would end: a last page
+     * knows its total exactly. Any other answer (more leads, fewer, an estimate) is reported as -1: not exact.
+     */
+    private long listed(String campaign, long expected) {
+        int pageSize = 100;
+        long lastPage = Math.max(1, (expected + pageSize - 1) / pageSize);
+        JsonNode meta = send("GET", stack.gatewayUrl() + "/api/v1/leads?pageSize=" + pageSize + "&page=" + lastPage
+                + "&campaign_id=" + campaign, writerToken, null, 200).path("meta");
+        return meta.path("totalIsExact").asBoolean(false) ? meta.path("total").asLong() : -1;
     }
 
     /** Whether analytics' overview counts {@code expected} more leads within 300 s; reports it when not. */

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.leadforge.lead.lead.LeadFilter;
 import com.leadforge.lead.lead.LeadQuery;
 import com.leadforge.lead.lead.LeadReader;
+import com.leadforge.lead.lead.QueryLimits;
 import com.leadforge.lead.lead.LeadResponse;
 import com.leadforge.lead.lead.LeadScope;
 import com.leadforge.shared.tenancy.Roles;
@@ -59,8 +60,11 @@ public class ExportResource {
     private final TenantContext tenant;
     private final LeadScope scope;
     private final ObjectMapper mapper;
+    private final QueryLimits limits;
 
-    public ExportResource(LeadReader reader, TenantContext tenant, LeadScope scope, ObjectMapper mapper) {
+    public ExportResource(LeadReader reader, TenantContext tenant, LeadScope scope, ObjectMapper mapper,
+            QueryLimits limits) {
+        this.limits = limits;
         this.reader = reader;
         this.tenant = tenant;
         this.scope = scope;
@@ -76,6 +80,8 @@ public class ExportResource {
         // Built (and validated) now, while the request can still answer a problem, with the caller's scope bound in
         // (a client exports only its granted campaigns' leads); streamed later.
         LeadQuery.Sql sql = scope.query(filter, "created_at", "desc").all();
+        // An export holds a connection for as long as it streams: a bounded number at once, the rest answered 503 now.
+        limits.exportStarting();
         StreamingOutput body = output -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             try {
@@ -89,6 +95,8 @@ public class ExportResource {
                 // Headers are gone already: all we can do is log and cut the stream short.
                 LOG.errorf(e, "Export failed for agency %s", agencyId);
                 throw new IOException("Export failed", e);
+            } finally {
+                limits.exportDone();
             }
         };
         String type = switch (format) {

@@ -33,6 +33,11 @@ public final class LeadQuery {
     private final String agencyId;
     private final StringBuilder where = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
+    /** The search term's predicate and parameters, kept apart so that {@link #windowed} can apply it last. */
+    private String searchPredicate;
+    private final List<Object> searchParams = new ArrayList<>();
+    /** Restricted to a client's granted campaigns (never windowed: its reads are planned around the grants). */
+    private boolean granted;
     private final String sortColumn;
     private final boolean descending;
     /** Plan the matching rows on their own, behind an {@code offset 0} fence (see {@link #from}). */
@@ -95,6 +100,7 @@ public final class LeadQuery {
         params.add(agencyId);
         params.add(subject);
         fenced = true;
+        granted = true;
         return this;
     }
 
@@ -112,18 +118,36 @@ public final class LeadQuery {
         List<String> words = List.of(lower.split("[^\\p{L}\\p{N}]+")).stream().filter(w -> !w.isEmpty()).toList();
         String like = "%" + lower.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         if (words.isEmpty()) {
-            and("l.search_text like ?", like);
+            searchPredicate = "l.search_text like ?";
+            searchParams.add(like);
             return;
         }
         String tsquery = words.stream().map(w -> w + ":*").collect(Collectors.joining(" & "));
         if (lower.length() < 3) {
             // Trigrams need three characters; a shorter "like" could only be answered by reading every row.
-            and("l.search_vector @@ to_tsquery('simple', ?)", tsquery);
+            searchPredicate = "l.search_vector @@ to_tsquery('simple', ?)";
+            searchParams.add(tsquery);
             return;
         }
-        where.append(" and (l.search_vector @@ to_tsquery('simple', ?) or l.search_text like ?)");
-        params.add(tsquery);
-        params.add(like);
+        searchPredicate = "(l.search_vector @@ to_tsquery('simple', ?) or l.search_text like ?)";
+        searchParams.add(tsquery);
+        searchParams.add(like);
+    }
+
+    /** Every predicate, the search term's included, and its parameters. */
+    private String allWhere() {
+        return searchPredicate == null ? where.toString() : where + " and " + searchPredicate;
+    }
+
+    private List<Object> allParams() {
+        List<Object> all = new ArrayList<>(params);
+        all.addAll(searchParams);
+        return all;
+    }
+
+    /** Whether {@link #windowed} applies: a search term, outside a client's grant restriction. */
+    public boolean windowable() {
+        return searchPredicate != null && !granted;
     }
 
     private static OffsetDateTime instant(String value, String field) {
@@ -147,38 +171,78 @@ public final class LeadQuery {
      * its matches cost.
      */
     private String from(String extraWhere) {
-        String rows = "select " + COLUMNS + " from lead l where " + where + extraWhere;
+        String rows = "select " + COLUMNS + " from lead l where " + allWhere() + extraWhere;
         return fenced ? "select * from (" + rows + " offset 0) l" : rows;
     }
 
     /** Offset paging. */
     public Sql page(int limit, int offset) {
-        List<Object> all = new ArrayList<>(params);
+        List<Object> all = allParams();
         all.add(limit);
         all.add(offset);
         return new Sql(from("") + order() + " limit ? offset ?", all);
     }
 
+    /** The exact number of matches. */
     public Sql count() {
-        return new Sql("select count(*) from lead l where " + where, List.copyOf(params));
+        return new Sql("select count(*) from lead l where " + allWhere(), allParams());
+    }
+
+    /**
+     * The number of matches, counting no further than {@code cap}: the cost stays bounded however many leads the
+     * agency has. A result equal to {@code cap} means "at least that many".
+     */
+    public Sql boundedCount(int cap) {
+        List<Object> all = allParams();
+        all.add(cap);
+        return new Sql("select count(*) from (select 1 from lead l where " + allWhere() + " limit ?) matches", all);
+    }
+
+    /** The planner's estimate of the number of matches (read from EXPLAIN), for totals too large to count. */
+    public Sql estimate() {
+        return new Sql("explain (format json) select 1 from lead l where " + allWhere(), allParams());
     }
 
     /** Keyset paging: rows strictly after {@code after} in the sort order (one extra row tells whether more exist). */
     public Sql keyset(Cursor after, int limit) {
-        String keyset = "";
-        List<Object> all = new ArrayList<>(params);
-        if (after != null) {
-            keyset = " and (l." + sortColumn + ", l.id) " + (descending ? "<" : ">") + " (?, ?)";
-            all.add(sortValue(after.value()));
-            all.add(after.id());
-        }
+        List<Object> all = allParams();
+        String keyset = keysetPredicate(after, all);
         all.add(limit);
         return new Sql(from(keyset) + order() + " limit ?", all);
     }
 
+    private String keysetPredicate(Cursor after, List<Object> into) {
+        if (after == null) {
+            return "";
+        }
+        into.add(sortValue(after.value()));
+        into.add(after.id());
+        return " and (l." + sortColumn + ", l.id) " + (descending ? "<" : ">") + " (?, ?)";
+    }
+
+    /**
+     * A search answered from a window: the first {@code window} leads in the sort order (walked on the sort's index,
+     * the other filters applied), and among them the ones matching the term, skipping {@code offset} and returning at
+     * most {@code limit}. The matches inside a prefix of the order are a prefix of all matches, so whenever the window
+     * holds {@code offset + limit} matches the answer is exactly the full search's — found in a few milliseconds for
+     * a common term, where sorting every match of the GIN indexes takes seconds. Fewer: the caller runs the full
+     * search. {@code after} continues a keyset listing (offset 0 then).
+     */
+    public Sql windowed(int window, Cursor after, int limit, int offset) {
+        List<Object> all = new ArrayList<>(params);
+        String keyset = keysetPredicate(after, all);
+        all.add(window);
+        all.addAll(searchParams);
+        all.add(limit);
+        all.add(offset);
+        String prefix = "select l.* from lead l where " + where + keyset + order() + " limit ?";
+        return new Sql("select " + COLUMNS + " from (" + prefix + ") l where " + searchPredicate + order()
+                + " limit ? offset ?", all);
+    }
+
     /** Everything that matches, in the sort order: the export streams this with a bounded fetch size. */
     public Sql all() {
-        return new Sql(from("") + order(), List.copyOf(params));
+        return new Sql(from("") + order(), allParams());
     }
 
     private Object sortValue(String value) {

@@ -35,9 +35,11 @@ public class LeadReader {
 
     private final DataSource dataSource;
     private final ObjectMapper json = new ObjectMapper();
+    private final QueryLimits limits;
 
-    public LeadReader(AgroalDataSource dataSource) {
+    public LeadReader(AgroalDataSource dataSource, QueryLimits limits) {
         this.dataSource = dataSource;
+        this.limits = limits;
     }
 
     public record CursorMeta(@com.fasterxml.jackson.annotation.JsonProperty("pageSize") int pageSize,
@@ -48,16 +50,56 @@ public class LeadReader {
     public record CursorPage(List<LeadResponse> data, CursorMeta meta) {
     }
 
+    /**
+     * An offset page. One row more than the page tells whether more exist; the total is exact when the page is the
+     * last one or when the matches are at most {@code leadforge.leads.total.exact-up-to}, and otherwise the planner's
+     * estimate (never below that cap), flagged {@code totalIsExact: false}: an exact count of a million leads costs
+     * more than the page itself.
+     */
     public Page<LeadResponse> page(LeadQuery query, PageRequest page) {
-        List<LeadResponse> data = list(query.page(page.pageSize(), page.offset()));
-        long total = count(query.count());
-        return Page.of(data, total, page);
+        int wanted = page.pageSize() + 1;
+        List<LeadResponse> rows = null;
+        if (query.windowable()) {
+            rows = list(query.windowed(limits.searchWindow(), null, wanted, page.offset()), limits.listTimeout());
+            if (rows.size() < wanted) {
+                rows = null; // the window held too few matches: the full search decides
+            }
+            limits.windowed(rows != null);
+        }
+        if (rows == null) {
+            LeadQuery.Sql sql = query.page(wanted, page.offset());
+            rows = query.windowable() ? limits.search(() -> list(sql, limits.searchTimeout()))
+                    : list(sql, limits.listTimeout());
+        }
+        boolean more = rows.size() > page.pageSize();
+        List<LeadResponse> data = List.copyOf(more ? rows.subList(0, page.pageSize()) : rows);
+        if (!more && (!data.isEmpty() || page.offset() == 0)) {
+            return Page.of(data, page.offset() + data.size(), true, false, page);
+        }
+        long counted = count(query.boundedCount(limits.exactTotalUpTo() + 1), limits.countTimeout(), -1);
+        if (counted >= 0 && counted <= limits.exactTotalUpTo()) {
+            return Page.of(data, counted, true, more, page);
+        }
+        long estimated = Math.max(estimate(query.estimate()), limits.exactTotalUpTo() + 1L);
+        return Page.of(data, Math.max(estimated, page.offset() + data.size() + (more ? 1 : 0)), false, more, page);
     }
 
     public CursorPage keyset(LeadQuery query, LeadSort sort, int pageSize) {
         LeadQuery.Cursor after = sort.cursor == null ? null
                 : LeadQuery.decode(sort.cursor, sort.sortBy, sort.sortOrder);
-        List<LeadResponse> rows = list(query.keyset(after, pageSize + 1));
+        List<LeadResponse> rows = null;
+        if (query.windowable()) {
+            rows = list(query.windowed(limits.searchWindow(), after, pageSize + 1, 0), limits.listTimeout());
+            if (rows.size() <= pageSize) {
+                rows = null;
+            }
+            limits.windowed(rows != null);
+        }
+        if (rows == null) {
+            LeadQuery.Sql sql = query.keyset(after, pageSize + 1);
+            rows = query.windowable() ? limits.search(() -> list(sql, limits.searchTimeout()))
+                    : list(sql, limits.listTimeout());
+        }
         boolean more = rows.size() > pageSize;
         List<LeadResponse> data = more ? rows.subList(0, pageSize) : rows;
         String next = null;
@@ -69,13 +111,20 @@ public class LeadReader {
         return new CursorPage(List.copyOf(data), new CursorMeta(pageSize, more, next));
     }
 
-    List<LeadResponse> list(LeadQuery.Sql sql) {
+    /**
+     * Runs a list query, cancelled by the server after {@code timeoutSeconds} (its class's budget): a query that
+     * runs away answers 503 with Retry-After (SQLSTATE 57014, see DatabaseUnavailable) instead of holding a
+     * connection every other request needs.
+     */
+    List<LeadResponse> list(LeadQuery.Sql sql, int timeoutSeconds) {
         List<LeadResponse> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = prepare(connection, sql);
-                ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                rows.add(map(rs));
+                PreparedStatement statement = prepare(connection, sql)) {
+            statement.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(map(rs));
+                }
             }
             return rows;
         } catch (SQLException e) {
@@ -83,14 +132,32 @@ public class LeadReader {
         }
     }
 
-    long count(LeadQuery.Sql sql) {
+    /** A count within its budget, or {@code whenTooSlow} if the server cancelled it (the caller then estimates). */
+    long count(LeadQuery.Sql sql, int timeoutSeconds, long whenTooSlow) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = prepare(connection, sql)) {
+            statement.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState())) {
+                return whenTooSlow;
+            }
+            throw new IllegalStateException("Lead count query failed", e);
+        }
+    }
+
+    /** The planner's row estimate for the query ({@code Plan Rows} of its top node). */
+    long estimate(LeadQuery.Sql sql) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = prepare(connection, sql);
                 ResultSet rs = statement.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Lead count query failed", e);
+            return json.readTree(rs.getString(1)).path(0).path("Plan").path("Plan Rows").asLong(0);
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("Lead count estimate failed", e);
         }
     }
 

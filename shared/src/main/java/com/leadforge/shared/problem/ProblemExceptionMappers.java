@@ -40,7 +40,12 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.type(), e.getMessage(), uri, e.errors());
+        Response response = respond(e.type(), e.getMessage(), uri, e.errors());
+        if (e.type() == ProblemType.SERVICE_UNAVAILABLE || e.type() == ProblemType.RATE_LIMITED) {
+            // Every "not now" answer tells the client when to try again.
+            return Response.fromResponse(response).header("Retry-After", "1").build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
