@@ -1,5 +1,11 @@
 package com.leadforge.gateway.ratelimit;
 
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -32,8 +38,17 @@ public class RateLimitGate {
     private final ProblemResponses problems;
     private final ClientAddress clientAddress;
 
+    private final Map<RouteClass, Counter> rejections = new EnumMap<>(RouteClass.class);
+
     public RateLimitGate(RateLimiter limiter, RateLimitConfig config, ProblemResponses problems,
-            ClientAddress clientAddress) {
+            ClientAddress clientAddress, MeterRegistry meters) {
+
+        for (RouteClass routeClass : RouteClass.values()) {
+            // Registered up front: a class that never refused shows 0 rather than no series.
+            rejections.put(routeClass, Counter.builder("leadforge.gateway.rate.limit.rejections")
+                    .description("Requests answered 429 by the gateway's rate limits")
+                    .tag("route_class", routeClass.key()).register(meters));
+        }
         this.limiter = limiter;
         this.config = config;
         this.problems = problems;
@@ -69,6 +84,7 @@ public class RateLimitGate {
             if (decision.allowed()) {
                 admitted.run();
             } else {
+                rejections.get(routeClass).increment();
                 problems.send(ctx, ProblemType.RATE_LIMITED, "Rate limit for " + routeClass.key()
                         + " requests exceeded; retry after " + decision.retryAfterSeconds() + " s", requestId);
             }

@@ -1,5 +1,12 @@
 package com.leadforge.gateway.routing;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -37,9 +44,14 @@ public class UpstreamGuards {
     private final Map<String, TypedGuard<CompletionStage<HttpClientResponse>>> breakers = new LinkedHashMap<>();
     private final TypedGuard<CompletionStage<HttpClientResponse>> connectRetry;
 
-    public UpstreamGuards(RouteTable routes, GatewayConfig config) {
+    /** Each breaker's state for {@code leadforge_gateway_breaker_state{service}}: 0 closed, 1 open, 2 half-open. */
+    private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
+
+    public UpstreamGuards(RouteTable routes, GatewayConfig config, MeterRegistry meters) {
         GatewayConfig.Resilience resilience = config.resilience();
         for (RouteTable.Route route : routes.routes()) {
+            AtomicInteger state = states.computeIfAbsent(route.service(), service -> meters.gauge(
+                    "leadforge.gateway.breaker.state", Tags.of("service", service), new AtomicInteger()));
             breakers.computeIfAbsent(route.service(), service -> TypedGuard.create(EXCHANGE)
                     .withDescription("upstream " + service)
                     .withCircuitBreaker()
@@ -50,7 +62,10 @@ public class UpstreamGuards {
                     .successThreshold(1)
                     // An oversized body is the client's fault, not the service's.
                     .skipOn(LimitedBody.TooLargeException.class)
-                    .onStateChange(state -> LOG.warnf("Circuit breaker of %s is now %s", service, state))
+                    .onStateChange(changed -> {
+                        state.set(gaugeValue(changed));
+                        LOG.warnf("Circuit breaker of %s is now %s", service, changed);
+                    })
                     .done()
                     .withThreadOffload(false)
                     .build());
@@ -86,6 +101,20 @@ public class UpstreamGuards {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The state of {@code service}'s breaker as its gauge shows it (for tests and health). */
+    int breakerState(String service) {
+        AtomicInteger state = states.get(service);
+        return state == null ? -1 : state.get();
+    }
+
+    private static int gaugeValue(CircuitBreakerState state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+        };
     }
 
     static Throwable unwrap(Throwable failure) {

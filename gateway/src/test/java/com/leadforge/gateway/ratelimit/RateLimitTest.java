@@ -54,8 +54,16 @@ class RateLimitTest {
         return TestTokens.user(user).agency(agency).roles("researcher").sign();
     }
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double rejections(String routeClass) {
+        return meters.get("leadforge.gateway.rate.limit.rejections").tag("route_class", routeClass).counter().count();
+    }
+
     @Test
     void theRequestAfterTheLimitIsRefusedWithRetryAfterAndHeaders() {
+        double refusedBefore = rejections("default");
         String token = tokenFor("limited-" + UUID.randomUUID(), UUID.randomUUID().toString());
         for (int i = 1; i <= READS_PER_USER; i++) {
             String remaining = String.valueOf(READS_PER_USER - i);
@@ -78,6 +86,7 @@ class RateLimitTest {
                 .body("type", equalTo("https://leadforge.io/problems/rate-limited"))
                 .body("status", equalTo(429))
                 .body("requestId", notNullValue());
+        assertEquals(refusedBefore + 1, rejections("default"), "the refusal is counted for its route class");
     }
 
     @Test

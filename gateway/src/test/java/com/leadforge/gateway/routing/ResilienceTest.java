@@ -62,6 +62,9 @@ class ResilienceTest {
     @Inject
     UpstreamGuards guards;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private final String token = TestTokens.token(TestTokens.AGENCY_ACME, "researcher");
 
     private Response get(String path) {
@@ -80,6 +83,10 @@ class ResilienceTest {
             Await.until("the scraping-service breaker to open", Duration.ofSeconds(30),
                     () -> get("/api/v1/jobs").then().extract().path("detail").toString()
                             .contains("temporarily unavailable"));
+            assertEquals(1, guards.breakerState("scraping-service"), "the breaker gauge shows it open");
+            assertEquals(0, guards.breakerState("lead-service"));
+            assertEquals(1.0, meters.get("leadforge.gateway.breaker.state").tag("service", "scraping-service").gauge()
+                    .value());
 
             scraping.start();
             int received = scraping.requests();
@@ -93,6 +100,7 @@ class ResilienceTest {
 
             Await.until("the scraping-service breaker to close again", Duration.ofSeconds(30),
                     () -> get("/api/v1/jobs").statusCode() == 200);
+            assertEquals(0, guards.breakerState("scraping-service"), "the gauge follows it closed again");
             get("/api/v1/data-sources").then().statusCode(200).body("uri", equalTo("/api/v1/data-sources"));
         }
     }
