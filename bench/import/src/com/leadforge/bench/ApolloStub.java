@@ -27,8 +27,8 @@ import com.sun.net.httpserver.HttpServer;
  * <p>
  * Per request, in this order: the path (else 404) and the method (else 405); the {@code X-Api-Key} header against the
  * key (else 401 with an Apollo-like error body); a JSON body ({@code Content-Type: application/json}, else 415) that
- * holds exactly the job's search criteria plus an integral {@code page} (1..500) and {@code per_page} (1..100), else
- * 422; page {@value #RATE_LIMITED_PAGE} is answered once with 429 and {@code Retry-After: 1}; then 200 with
+ * holds exactly the job's search criteria (or none: a data source's connection test) plus an integral {@code page}
+ * (1..500) and {@code per_page} (1..100), else 422; page {@value #RATE_LIMITED_PAGE} is answered once with 429 and {@code Retry-After: 1}; then 200 with
  * {@code people[]} and {@code pagination {page, per_page, total_entries, total_pages}}. A page past the last holds
  * no people, as Apollo answers it.
  * <p>
@@ -267,7 +267,8 @@ final class ApolloStub implements AutoCloseable {
         ObjectNode filters = request.deepCopy();
         filters.remove("page");
         filters.remove("per_page");
-        if (!filters.equals(criteria)) {
+        // A data source's connection test has no job, hence no criteria: it asks for the first page unfiltered.
+        if (!filters.equals(criteria) && !filters.isEmpty()) {
             refuse(exchange, 422, "the body's filters are not the job's search criteria: " + filters);
             return null;
         }

@@ -156,12 +156,14 @@ public final class ImportBench {
         System.out.printf(Locale.ROOT, "[%s] %d rows (%d unique, %d duplicates, %d invalid), %.1f MB: upload %.2f s; "
                 + "start -> completed %.2f s, -> listed + analytics %.2f s (%.0f rows/s end to end; target <= %.0f s: "
                 + "%s); counts %s (imported %d, duplicates %d, rejected %d, listed %d); raw COPY of the same rows "
-                + "%.2f s (%.0f rows/s), stored into a copy of the indexed lead table %.2f s (%.0f rows/s); heap used scraping %d -> max %d MB, lead %d -> max %d MB%n", label, rows,
+                + "%.2f s (%.0f rows/s), stored into a copy of the indexed lead table %.2f s (%.0f rows/s); "
+                + "heap used scraping %d -> max %d MB, lead %d -> max %d MB%n", label, rows,
                 unique, duplicates, invalid, file.length / 1e6, uploadSeconds, completedSeconds, endToEndSeconds,
                 rows / endToEndSeconds, TARGET_SECONDS, endToEndSeconds <= TARGET_SECONDS ? "met" : "MISSED",
                 exact ? "exact" : "NOT EXACT", view.path("records_qualified").asLong(),
                 view.path("records_duplicate").asLong(), view.path("records_rejected").asLong(), listed,
-                ceilings[0], rows / ceilings[0], ceilings[1], rows / ceilings[1], heapBefore[0] >> 20, heapMax[0] >> 20, heapBefore[1] >> 20,
+                ceilings[0], rows / ceilings[0], ceilings[1], rows / ceilings[1], heapBefore[0] >> 20,
+                heapMax[0] >> 20, heapBefore[1] >> 20,
                 heapMax[1] >> 20);
     }
 
@@ -241,7 +243,8 @@ public final class ImportBench {
                     + "completed %.2f s (%.0f records/s), -> listed + analytics %.2f s (%.0f records/s end to end); "
                     + "counts %s (imported %d, duplicates %d, rejected %d, listed %d, analytics +%d; stub: %d "
                     + "requests, %d pages served, %d past the end, %d refused, %d unauthorized); 429 answered %dx; "
-                    + "heap used scraping %d -> max %d MB, lead %d -> max %d MB%n", label, APOLLO_PEOPLE, pages, imported,
+                    + "heap used scraping %d -> max %d MB, lead %d -> max %d MB%n", label, APOLLO_PEOPLE, pages,
+                    imported,
                     duplicates, rejected, completedSeconds, APOLLO_PEOPLE / completedSeconds, endToEndSeconds,
                     APOLLO_PEOPLE / endToEndSeconds, exact ? "exact" : "NOT EXACT",
                     view.path("records_qualified").asLong(), view.path("records_duplicate").asLong(),
@@ -338,11 +341,13 @@ public final class ImportBench {
     /**
      * Two ceilings from PostgreSQL itself, on lead-service's database: the same rows through COPY into a scratch table
      * (how fast the server takes the bytes), and then stored set-based, in one statement, into a copy of the lead table
-     * with all its indexes and generated columns, the repeated e-mails left out by its unique index (how fast it can keep leads as LeadForge indexes them for its lists
-     * and search, before any activity row, event, inbox or projection). Returns both, in seconds.
+     * with all its indexes and generated columns, the repeated e-mails left out by its unique index (how fast it can
+     * keep leads as LeadForge indexes them for its lists and search, before any activity row, event, inbox or
+     * projection). Returns both, in seconds.
      */
     private double[] copyCeiling(byte[] file) throws Exception {
-        try (Connection connection = new com.leadforge.stack.StackFaults(stack).superuser(Stack.databaseOf("lead-service"));
+        try (Connection connection = new com.leadforge.stack.StackFaults(stack)
+                .superuser(Stack.databaseOf("lead-service"));
                 Statement statement = connection.createStatement()) {
             statement.execute("drop table if exists bench_copy");
             statement.execute("drop table if exists bench_lead");
