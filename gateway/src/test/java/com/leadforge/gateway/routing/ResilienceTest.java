@@ -105,6 +105,28 @@ class ResilienceTest {
         }
     }
 
+    /**
+     * A service shedding load answers 503 itself, in time: that is an answer, not a failure of the service. The
+     * breaker must stay closed, or one agency's heavy searches would cut every agency off the whole service.
+     */
+    @Test
+    void aServiceAnswering503ForOverloadNeverOpensItsBreaker() {
+        int port = URI.create(config.services().scraping()).getPort();
+        try (SwitchableService scraping = new SwitchableService(port).start()) {
+            get("/api/v1/jobs").then().statusCode(200);
+            scraping.overloaded(true);
+            int before = scraping.requests();
+            for (int i = 0; i < 12; i++) {
+                get("/api/v1/jobs?search=Engineer").then().statusCode(503).header("Retry-After", "1")
+                        .body("detail", equalTo("Too many searches are running right now"));
+            }
+            assertEquals(before + 12, scraping.requests(), "every request reached the service");
+            assertEquals(0, guards.breakerState("scraping-service"), "the breaker stayed closed");
+            scraping.overloaded(false);
+            get("/api/v1/jobs").then().statusCode(200);
+        }
+    }
+
     @Test
     void onlyIdempotentMethodsAreRetriedAndOnlyWhenTheConnectionFailed() throws Exception {
         AtomicInteger attempts = new AtomicInteger();

@@ -27,6 +27,8 @@ final class SwitchableService implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final int port;
     private final AtomicInteger requests = new AtomicInteger();
+    /** Answers every API request 503 + Retry-After, as a service shedding load (bulkhead, statement budget) does. */
+    private volatile boolean overloaded;
     private HttpServer server;
 
     SwitchableService(int port) {
@@ -38,6 +40,14 @@ final class SwitchableService implements AutoCloseable {
             requests.incrementAndGet();
             if (request.path().equals("/q/openapi")) {
                 request.response().putHeader("Content-Type", "application/json").end(OPENAPI_DOCUMENT);
+                return;
+            }
+            if (overloaded) {
+                request.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
+                        .putHeader("Retry-After", "1")
+                        .end(new JsonObject().put("type", "https://leadforge.io/problems/service-unavailable")
+                                .put("status", 503).put("detail", "Too many searches are running right now")
+                                .encode());
                 return;
             }
             request.response().putHeader("Content-Type", "application/json")
@@ -52,6 +62,11 @@ final class SwitchableService implements AutoCloseable {
             await(server.close());
             server = null;
         }
+    }
+
+    SwitchableService overloaded(boolean overloaded) {
+        this.overloaded = overloaded;
+        return this;
     }
 
     int requests() {
