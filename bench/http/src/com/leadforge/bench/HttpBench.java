@@ -78,6 +78,8 @@ public final class HttpBench {
     private final List<String> notes = new ArrayList<>();
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
     private int emailRun;
+    /** A lead id for cheap probes of lead-service's route. */
+    private String probeId;
 
     private HttpBench(Stack stack, Path work, int leads, int seconds, List<Integer> connections, int warmupSeconds) {
         this.stack = stack;
@@ -208,8 +210,10 @@ public final class HttpBench {
                 new Wrk.Fixed(leadsPath + "?pageSize=20&search=Engineer"), "lead-service",
                 offsetPage(common, "created_at", "desc")));
 
-        benches.add(new Bench("byid", String.format(Locale.ROOT, "GET leads/{id} (%,d random ids)", ID_SAMPLE),
-                new Wrk.RandomId(leadsPath + "/", sampleIds()), "lead-service", null));
+        List<String> ids = sampleIds();
+        probeId = ids.get(0);
+        benches.add(new Bench("byid", String.format(Locale.ROOT, "GET leads/{id} (%,d random ids)", ids.size()),
+                new Wrk.RandomId(leadsPath + "/", ids), "lead-service", null));
         benches.add(new Bench("create", "POST leads (unique emails)", new Wrk.CreateLead(leadsPath, ""),
                 "lead-service", null));
         benches.add(new Bench("overview", "GET analytics/overview",
@@ -328,25 +332,31 @@ public final class HttpBench {
 
     // ---- Load
 
-    private void warmUp(List<Bench> benches) throws IOException, InterruptedException {
+    private void warmUp(List<Bench> benches) throws IOException, InterruptedException, SQLException {
         if (warmupSeconds <= 0) {
             return;
         }
         System.out.printf("Warm-up: each request %d s through the gateway at %d connections (not reported) ...%n",
                 warmupSeconds, connections.get(0));
         for (Bench bench : benches) {
-            Wrk.Result r = Wrk.run(stack.gatewayUrl(), shape(bench), token(), connections.get(0), warmupSeconds, work);
+            String token = token();
+            awaitRoute("gateway", bench, token, 0, false);
+            Wrk.Result r = Wrk.run(stack.gatewayUrl(), shape(bench), token, connections.get(0), warmupSeconds, work);
             System.out.printf(Locale.ROOT, "  %-48s %8.0f req/s%n", bench.label(), r.perSecond());
+            if (bench.shape() instanceof Wrk.CreateLead) {
+                awaitOutboxDrained(0);
+            }
         }
     }
 
-    private void measure(List<Bench> benches) throws IOException, InterruptedException {
+    private void measure(List<Bench> benches) throws IOException, InterruptedException, SQLException {
         System.out.printf("Measuring: %d s per run, connections %s, 1 wrk thread ...%n", seconds, connections);
         int n = 0;
         for (Bench bench : benches) {
             for (int conns : connections) {
                 for (String via : List.of("gateway", bench.directModule())) {
                     String token = token();
+                    awaitRoute(via, bench, token, n + 1, true);
                     ProcStats.Sample before = procs.sample();
                     Wrk.Result r = Wrk.run(baseUrl(via), shape(bench), token, conns, seconds, work);
                     ProcStats.Sample after = procs.sample();
@@ -354,6 +364,12 @@ public final class HttpBench {
                     System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms"
                             + "  http errors %d  socket errors %d%n", n, bench.label(), via, conns, r.perSecond(),
                             r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.httpErrors(), r.socketErrors());
+                    if (r.httpErrors() > 0) {
+                        diagnose(n, via, bench, token);
+                    }
+                    if (bench.shape() instanceof Wrk.CreateLead) {
+                        awaitOutboxDrained(n);
+                    }
                 }
                 if (bench.sql() != null) {
                     PgBench.Script script = PgBench.script(AGENCY, bench.sql());
@@ -370,6 +386,91 @@ public final class HttpBench {
         }
     }
 
+    /**
+     * Waits until the route answers 2xx (at most 60 s). wrk ends a run by closing its connections with requests in
+     * flight; the gateway counts those as failures of the upstream, and enough of them open its circuit breaker for
+     * the service (503 at once for breaker-delay, 10 s). A run started then would measure the breaker, not the service.
+     */
+    private void awaitRoute(String via, Bench bench, String token, int run, boolean record)
+            throws InterruptedException {
+        String path = bench.directModule().equals("lead-service") ? "/api/v1/leads/" + probeId
+                : "/api/v1/analytics/overview";
+        long start = System.nanoTime();
+        int last = 0;
+        while (System.nanoTime() - start < 60_000_000_000L) {
+            last = status("GET", baseUrl(via) + path, token, null);
+            if (last / 100 == 2) {
+                double waited = (System.nanoTime() - start) / 1e9;
+                if (waited > 1 && record) {
+                    String note = String.format(Locale.ROOT, "before run %d: %s answered %s only after %.0f s "
+                            + "(the gateway's circuit breaker, opened by the requests the previous run left in flight)",
+                            run, via, path.startsWith("/api/v1/leads/") ? "GET leads/{id}" : path, waited);
+                    System.out.println("  " + note);
+                    notes.add(note);
+                }
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("before run " + run + ": " + via + " " + path + " still answers " + last
+                + " after 60 s");
+    }
+
+    /** After a run with HTTP errors: what the same request answers now (a hint: the errors themselves are gone). */
+    private void diagnose(int run, String via, Bench bench, String token) {
+        String note;
+        if (bench.shape() instanceof Wrk.Fixed fixed) {
+            HttpResponse<String> r = exchange("GET", baseUrl(via) + fixed.pathAndQuery(), token, null);
+            note = "run " + run + " had HTTP errors; the same request now answers " + r.statusCode() + " "
+                    + abbreviate(r.body());
+        } else if (bench.shape() instanceof Wrk.RandomId random) {
+            HttpResponse<String> r = exchange("GET", baseUrl(via) + random.prefix() + probeId, token, null);
+            note = "run " + run + " had HTTP errors; GET leads/{id} now answers " + r.statusCode() + " "
+                    + abbreviate(r.body());
+        } else {
+            HttpResponse<String> r = exchange("POST", baseUrl(via) + "/api/v1/leads", token, "{\"first_name\":"
+                    + "\"Wrk\",\"email\":\"diagnose-" + runTag + "-" + run + "@example.com\"}");
+            note = "run " + run + " had HTTP errors; a create now answers " + r.statusCode() + " "
+                    + abbreviate(r.body());
+        }
+        System.out.println("  " + note);
+        notes.add(note);
+    }
+
+    /**
+     * After a create run: waits (at most 120 s) until lead-service has published every event of its outbox, so the
+     * next run does not share the machine with the relay and the consumers of the leads just created.
+     */
+    private void awaitOutboxDrained(int run) throws SQLException, InterruptedException {
+        long start = System.nanoTime();
+        long pending = -1;
+        try (Connection c = new StackFaults(stack).superuser(Stack.databaseOf("lead-service"));
+                PreparedStatement s = c.prepareStatement("select count(*) from outbox_event where published_at is null and parked_at is null")) {
+            while (System.nanoTime() - start < 120_000_000_000L) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    pending = rs.getLong(1);
+                }
+                if (pending == 0) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+        }
+        String note = String.format(Locale.ROOT, "after %s: lead-service's outbox %s after %.1f s",
+                run == 0 ? "the warm-up" : "run " + run, pending == 0 ? "drained" : "still held " + pending + " events",
+                (System.nanoTime() - start) / 1e9);
+        System.out.println("  " + note);
+        if (run > 0) {
+            notes.add(note);
+        }
+    }
+
+    private static String abbreviate(String body) {
+        String flat = body.replaceAll("\\s+", " ");
+        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
+    }
+
     /** Each POST run gets emails no other run used: a repeated email would be a 409, not a create. */
     private Wrk.Shape shape(Bench bench) {
         if (bench.shape() instanceof Wrk.CreateLead create) {
@@ -383,8 +484,8 @@ public final class HttpBench {
     private String table() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "## HTTP benchmark: %,d leads (+%,d in another agency), %d s per run, "
-                + "1 wrk thread, %d CPUs%n%n", leads, Math.max(1, leads / 10), seconds,
-                Runtime.getRuntime().availableProcessors()));
+                + "1 wrk thread, %d CPUs, %s%n%n", leads, Math.max(1, leads / 10), seconds,
+                Runtime.getRuntime().availableProcessors(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
         notes.forEach(note -> md.append("- ").append(note).append('\n'));
         md.append('\n');
         md.append("| # | request | via | conns | req/s | avg ms | p50 ms | p99 ms | HTTP errors | socket errors "
@@ -406,22 +507,24 @@ public final class HttpBench {
         }
         md.append("\nProcesses during each run: CPU seconds used (user + system) and memory before → after, MB "
                 + "(RSS; PostgreSQL: PSS summed over the postmaster and its backends). \"client\" is wrk's or pgbench's "
-                + "own CPU.\n\n");
+                + "own CPU; \"rest\" everything else the machine ran meanwhile (Keycloak, campaign- and scraping-service, "
+                + "this JVM, anything outside the bench). A run can use at most " + seconds + " s × "
+                + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n");
         List<String> names = procs.names();
         md.append("| # | via | conns |");
         names.forEach(name -> md.append(" CPU s ").append(name).append(" |"));
-        md.append(" CPU s client |");
+        md.append(" CPU s client | CPU s rest |");
         names.forEach(name -> md.append(" MB ").append(name).append(" |"));
         md.append('\n').append("|---:|---|---:|");
-        md.append("---:|".repeat(names.size() * 2 + 1)).append('\n');
+        md.append("---:|".repeat(names.size() * 2 + 2)).append('\n');
         for (Row row : rows) {
             md.append(String.format(Locale.ROOT, "| %d | %s | %d |", row.number(), row.via(), row.connections()));
             for (String name : names) {
                 md.append(String.format(Locale.ROOT, " %.1f |", row.after().cpuSeconds().get(name)
                         - row.before().cpuSeconds().get(name)));
             }
-            md.append(String.format(Locale.ROOT, " %.1f |", row.after().clientCpuSeconds()
-                    - row.before().clientCpuSeconds()));
+            md.append(String.format(Locale.ROOT, " %.1f | %.1f |", row.after().clientCpuSeconds()
+                    - row.before().clientCpuSeconds(), row.after().restSeconds() - row.before().restSeconds()));
             for (String name : names) {
                 md.append(String.format(Locale.ROOT, " %d → %d |", row.before().memoryBytes().get(name) >> 20,
                         row.after().memoryBytes().get(name) >> 20));
@@ -502,20 +605,37 @@ public final class HttpBench {
 
     /** Sends one request; anything but 2xx fails the bench with the answer. */
     private static JsonNode send(String method, String url, String token, String body) {
+        HttpResponse<String> response = exchange(method, url, token, body);
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("pre-check failed: " + method + " " + url + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + " answered no JSON: " + response.body(), e);
+        }
+    }
+
+    /** The status of one request, or 0 when it could not be sent. */
+    private static int status(String method, String url, String token, String body) {
+        try {
+            return exchange(method, url, token, body).statusCode();
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
+    private static HttpResponse<String> exchange(String method, String url, String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
         request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json").method(method,
                         HttpRequest.BodyPublishers.ofString(body));
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("pre-check failed: " + method + " " + url + " answered "
-                        + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException("pre-check failed: " + method + " " + url, e);
+            throw new IllegalStateException(method + " " + url + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

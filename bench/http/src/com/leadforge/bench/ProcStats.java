@@ -31,7 +31,13 @@ final class ProcStats {
     }
 
     /** CPU seconds used so far and memory in bytes, per process name, plus this JVM's reaped children's CPU. */
-    record Sample(Map<String, Double> cpuSeconds, Map<String, Long> memoryBytes, double clientCpuSeconds) {
+    record Sample(Map<String, Double> cpuSeconds, Map<String, Long> memoryBytes, double clientCpuSeconds,
+            double machineBusySeconds) {
+
+        /** CPU seconds of everything else on the machine: other processes, this JVM, its unreaped children. */
+        double restSeconds() {
+            return machineBusySeconds - clientCpuSeconds - cpuSeconds.values().stream().mapToDouble(d -> d).sum();
+        }
     }
 
     private final List<Watched> watched;
@@ -63,7 +69,22 @@ final class ProcStats {
             }
         }
         long[] self = stat(ProcessHandle.current().pid());
-        return new Sample(cpu, memory, (self[2] + self[3]) / TICKS_PER_SECOND);
+        return new Sample(cpu, memory, (self[2] + self[3]) / TICKS_PER_SECOND, machineBusySeconds());
+    }
+
+    /** All CPUs' non-idle time since boot (/proc/stat: user, nice, system, irq, softirq, steal). */
+    static double machineBusySeconds() {
+        String stat = read(Path.of("/proc/stat"));
+        if (stat == null) {
+            return 0;
+        }
+        String[] f = stat.lines().filter(l -> l.startsWith("cpu ")).findFirst().orElse("cpu").trim().split("\\s+");
+        if (f.length < 9) {
+            return 0;
+        }
+        long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+        return busy / TICKS_PER_SECOND;
     }
 
     List<String> names() {
