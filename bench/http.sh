@@ -23,9 +23,10 @@ seconds() {
 }
 DURATION_S="$(seconds "$DURATION")"
 WARMUP_S="$(seconds "$WARMUP")"
-[[ "$LEADS" =~ ^[0-9]+$ && "$LEADS" -ge 1000 ]] || { echo "LEADS must be a whole number >= 1000, not '$LEADS'" >&2; exit 2; }
-[[ "$DURATION_S" =~ ^[0-9]+$ && "$DURATION_S" -ge 1 ]] || { echo "DURATION must be like 15s or 1m, not '$DURATION'" >&2; exit 2; }
-[[ "$WARMUP_S" =~ ^[0-9]+$ ]] || { echo "WARMUP must be like 5s or 0, not '$WARMUP'" >&2; exit 2; }
+fail() { echo "$1" >&2; exit 2; }
+[[ "$LEADS" =~ ^[0-9]+$ && "$LEADS" -ge 1000 ]] || fail "LEADS must be a whole number >= 1000, not '$LEADS'"
+[[ "$DURATION_S" =~ ^[0-9]+$ && "$DURATION_S" -ge 1 ]] || fail "DURATION must be like 15s or 1m, not '$DURATION'"
+[[ "$WARMUP_S" =~ ^[0-9]+$ ]] || fail "WARMUP must be like 5s or 0, not '$WARMUP'"
 if ! command -v wrk >/dev/null; then
   echo "wrk is not installed: it is the load generator of this benchmark (Debian: apt-get install -y wrk)" >&2
   exit 1
@@ -48,8 +49,10 @@ API="$(lib 'jakarta.ws.rs.jakarta.ws.rs-api-*.jar'):$(lib 'jakarta.validation.ja
 rm -rf bench/target/http-classes && mkdir -p bench/target/http-classes
 javac -d bench/target/http-classes -cp "$CP:$API" $(find bench/http/src -name '*.java')
 # Every request of the bench comes from one user, far above the production limits (300/min per user by default).
-export LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_USER=100000000 LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_AGENCY=100000000 \
-       LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_USER=100000000 LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_AGENCY=100000000
+export LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_USER=100000000 \
+       LEADFORGE_GATEWAY_RATE_LIMIT_DEFAULT_PER_AGENCY=100000000 \
+       LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_USER=100000000 \
+       LEADFORGE_GATEWAY_RATE_LIMIT_MUTATIONS_PER_AGENCY=100000000
 exec java -Xmx512m -Dleadforge.children.jvm=service -Dleadforge.keycloak.dist="$KEYCLOAK_DIST" \
   -cp "bench/target/http-classes:$CP" com.leadforge.bench.HttpBench \
   "$LEADS" "$DURATION_S" "$CONNECTIONS" "$WARMUP_S" bench/target/http-stack bench/target/http-results.md

@@ -159,8 +159,9 @@ public final class HttpBench {
                         pg_size_pretty(pg_total_relation_size('lead'))
                     from lead where agency_id = '""" + AGENCY + "'")) {
                 rs.next();
-                summary = String.format(Locale.ROOT, "agency %s: %,d leads, %,d with \"Engineer\" in the title (%.0f%%), "
-                        + "%,d named %s, %,d qualified, %,d companies; lead table with indexes %s", AGENCY.substring(0, 8),
+                summary = String.format(Locale.ROOT, "agency %s: %,d leads, %,d with \"Engineer\" in the title "
+                        + "(%.0f%%), %,d named %s, %,d qualified, %,d companies; lead table with indexes %s",
+                        AGENCY.substring(0, 8),
                         rs.getLong(1), rs.getLong(2), 100.0 * rs.getLong(2) / rs.getLong(1), rs.getLong(3),
                         LeadSeed.RARE_TOKEN, rs.getLong(4), rs.getLong(5), rs.getString(6));
             }
@@ -194,7 +195,8 @@ public final class HttpBench {
         LeadQuery.Cursor deep = rowCursor(depth);
         String cursor = LeadQuery.encode(deep);
         checkCursorEncoding();
-        benches.add(new Bench("cursor", String.format(Locale.ROOT, "GET leads?cursor=<row %,d> (keyset page)", depth + 1),
+        String cursorLabel = String.format(Locale.ROOT, "GET leads?cursor=<row %,d> (keyset page)", depth + 1);
+        benches.add(new Bench("cursor", cursorLabel,
                 new Wrk.Fixed(leadsPath + "?pageSize=20&cursor=" + cursor), "lead-service",
                 List.of(new LeadQuery(AGENCY, new LeadFilter(), "created_at", "desc").keyset(deep, 21))));
 
@@ -445,7 +447,8 @@ public final class HttpBench {
         long start = System.nanoTime();
         long pending = -1;
         try (Connection c = new StackFaults(stack).superuser(Stack.databaseOf("lead-service"));
-                PreparedStatement s = c.prepareStatement("select count(*) from outbox_event where published_at is null and parked_at is null")) {
+                PreparedStatement s = c.prepareStatement(
+                        "select count(*) from outbox_event where published_at is null and parked_at is null")) {
             while (System.nanoTime() - start < 120_000_000_000L) {
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -485,7 +488,8 @@ public final class HttpBench {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "## HTTP benchmark: %,d leads (+%,d in another agency), %d s per run, "
                 + "1 wrk thread, %d CPUs, %s%n%n", leads, Math.max(1, leads / 10), seconds,
-                Runtime.getRuntime().availableProcessors(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
+                Runtime.getRuntime().availableProcessors(),
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
         notes.forEach(note -> md.append("- ").append(note).append('\n'));
         md.append('\n');
         md.append("| # | request | via | conns | req/s | avg ms | p50 ms | p99 ms | HTTP errors | socket errors "
@@ -494,20 +498,22 @@ public final class HttpBench {
         for (Row row : rows) {
             if (row.wrk() != null) {
                 Wrk.Result r = row.wrk();
-                md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
+                md.append(String.format(Locale.ROOT,
+                        "| %d | %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
                         row.number(), row.bench().label(), row.via(), row.connections(), r.perSecond(),
                         r.meanMicros() / 1e3, r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.httpErrors(),
                         r.socketErrors(), gatewayRatio(row), pgbenchRatio(row)));
             } else {
                 PgBench.Result r = row.pgbench();
                 md.append(String.format(Locale.ROOT, "| %d | %s | pgbench (same SQL) | %d | %.0f | %.2f | %.2f | %.2f "
-                        + "| %d failed | – | – | – |%n", row.number(), row.bench().label(), row.connections(), r.tps(),
-                        r.averageMs(), r.p50Ms(), r.p99Ms(), r.failed()));
+                        + "| %d failed | – | – | – |%n", row.number(), row.bench().label(), row.connections(),
+                        r.tps(), r.averageMs(), r.p50Ms(), r.p99Ms(), r.failed()));
             }
         }
         md.append("\nProcesses during each run: CPU seconds used (user + system) and memory before → after, MB "
-                + "(RSS; PostgreSQL: PSS summed over the postmaster and its backends). \"client\" is wrk's or pgbench's "
-                + "own CPU; \"rest\" everything else the machine ran meanwhile (Keycloak, campaign- and scraping-service, "
+                + "(RSS; PostgreSQL: PSS summed over the postmaster and its backends). \"client\" is wrk's or "
+                + "pgbench's own CPU; \"rest\" everything else the machine ran meanwhile (Keycloak, campaign- and "
+                + "scraping-service, "
                 + "this JVM, anything outside the bench). A run can use at most " + seconds + " s × "
                 + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n");
         List<String> names = procs.names();

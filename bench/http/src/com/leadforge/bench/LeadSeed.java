@@ -126,7 +126,8 @@ final class LeadSeed {
                     ?,
                     case when r_assigned < 0.5 then 'user-' || floor(r_assigned * 40)::int end,
                     case when status <> 'new' then created_at + (now() - created_at) * r_contacted end,
-                    case when status in ('qualified', 'converted') then created_at + (now() - created_at) * r_contacted end,
+                    case when status in ('qualified', 'converted')
+                        then created_at + (now() - created_at) * r_contacted end,
                     r_consent < 0.5, case when r_consent < 0.5 then created_at end,
                     created_at, created_at + (now() - created_at) * r_updated
                 from (
