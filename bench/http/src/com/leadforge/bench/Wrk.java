@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs wrk (1 thread, N connections, keep-alive) with a generated Lua script: the bearer token as a header, and for
  * requests that vary, a {@code request()} function (a random id from a list, or a POST body with a unique email from a
- * counter). The script's {@code done()} prints one machine-readable line with the totals and percentiles, so nothing
- * depends on wrk's human-readable layout.
+ * counter). The timeout is the gateway's response timeout (30 s), so what the gateway gives up on shows as its 504,
+ * not as a client timeout. The script's {@code done()} prints one machine-readable line with the totals and
+ * percentiles, so nothing depends on wrk's human-readable layout.
  */
 final class Wrk {
 
@@ -63,7 +64,7 @@ final class Wrk {
         Files.writeString(script, lua(shape, token));
         String path = shape instanceof Fixed fixed ? fixed.pathAndQuery() : "/";
         List<String> command = List.of("wrk", "-t", "1", "-c", Integer.toString(connections), "-d", seconds + "s",
-                "--timeout", "10s", "-s", script.toString(), baseUrl + path);
+                "--timeout", "30s", "-s", script.toString(), baseUrl + path);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
