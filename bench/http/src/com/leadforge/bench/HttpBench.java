@@ -341,6 +341,7 @@ public final class HttpBench {
         System.out.printf("Warm-up: each request %d s through the gateway at %d connections (not reported) ...%n",
                 warmupSeconds, connections.get(0));
         for (Bench bench : benches) {
+            settle(0);
             String token = token();
             awaitRoute("gateway", bench, token, 0, false);
             Wrk.Result r = Wrk.run(stack.gatewayUrl(), shape(bench), token, connections.get(0), warmupSeconds, work);
@@ -424,9 +425,9 @@ public final class HttpBench {
     }
 
     /**
-     * Waits (at most 180 s) until no query of lead-service or analytics-service is running: requests a run left behind
-     * (a slow search queued in the service when wrk closed its connection) still run to the end, and the next run
-     * must not share the database with them.
+     * Waits (at most 180 s) until no query of lead-service or analytics-service is running, noted for a measured run
+     * and silent before a warm-up (run 0): requests a run left behind (a slow search queued in the service when wrk
+     * closed its connection) still run to the end, and the next run must not share the database with them.
      */
     private void settle(int run) throws SQLException, InterruptedException {
         long start = System.nanoTime();
@@ -446,7 +447,7 @@ public final class HttpBench {
             }
         }
         double waited = (System.nanoTime() - start) / 1e9;
-        if (active != 0 || waited > 1) {
+        if (run > 0 && (active != 0 || waited > 1)) {
             String note = String.format(Locale.ROOT, "before run %d: %s after %.0f s (queries the previous run left "
                     + "behind)", run, active == 0 ? "the database was idle" : active + " queries still ran", waited);
             System.out.println("  " + note);
