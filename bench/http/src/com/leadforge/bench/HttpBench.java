@@ -50,6 +50,8 @@ public final class HttpBench {
     static final String USER = "researcher-acme";
     static final String PASSWORD = "leadforge";
     static final int ID_SAMPLE = 1_000;
+    /** Fewest completed requests (or transactions) of both runs for a ratio between them. */
+    static final int MIN_COMPARABLE = 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -365,12 +367,10 @@ public final class HttpBench {
                     Wrk.Result r = Wrk.run(baseUrl(via), shape(bench), token, conns, seconds, work);
                     ProcStats.Sample after = procs.sample();
                     rows.add(new Row(++n, bench, via, conns, r, null, before, after));
-                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms"
-                            + "  http errors %d  socket errors %d%n", n, bench.label(), via, conns, r.perSecond(),
-                            r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.httpErrors(), r.socketErrors());
-                    if (r.httpErrors() > 0) {
-                        diagnose(n, via, bench, token);
-                    }
+                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8s req/s  p50 %7.2f ms  p99 %7.2f ms"
+                            + "  http errors %s  socket errors %d%n", n, bench.label(), via, conns,
+                            rate(r.perSecond()), r.p50Micros() / 1e3, r.p99Micros() / 1e3, httpErrors(r),
+                            r.socketErrors());
                     if (bench.shape() instanceof Wrk.CreateLead) {
                         awaitOutboxDrained(n);
                     }
@@ -455,27 +455,6 @@ public final class HttpBench {
         }
     }
 
-    /** After a run with HTTP errors: what the same request answers now (a hint: the errors themselves are gone). */
-    private void diagnose(int run, String via, Bench bench, String token) {
-        String note;
-        if (bench.shape() instanceof Wrk.Fixed fixed) {
-            HttpResponse<String> r = exchange("GET", baseUrl(via) + fixed.pathAndQuery(), token, null);
-            note = "run " + run + " had HTTP errors; the same request now answers " + r.statusCode() + " "
-                    + abbreviate(r.body());
-        } else if (bench.shape() instanceof Wrk.RandomId random) {
-            HttpResponse<String> r = exchange("GET", baseUrl(via) + random.prefix() + probeId, token, null);
-            note = "run " + run + " had HTTP errors; GET leads/{id} now answers " + r.statusCode() + " "
-                    + abbreviate(r.body());
-        } else {
-            HttpResponse<String> r = exchange("POST", baseUrl(via) + "/api/v1/leads", token, "{\"first_name\":"
-                    + "\"Wrk\",\"email\":\"diagnose-" + runTag + "-" + run + "@example.com\"}");
-            note = "run " + run + " had HTTP errors; a create now answers " + r.statusCode() + " "
-                    + abbreviate(r.body());
-        }
-        System.out.println("  " + note);
-        notes.add(note);
-    }
-
     /**
      * After a create run: waits (at most 120 s) until lead-service has published every event of its outbox, so the
      * next run does not share the machine with the relay and the consumers of the leads just created.
@@ -531,22 +510,23 @@ public final class HttpBench {
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
         notes.forEach(note -> md.append("- ").append(note).append('\n'));
         md.append('\n');
-        md.append("| # | request | via | conns | req/s | avg ms | p50 ms | p99 ms | HTTP errors | socket errors "
-                + "| gateway/direct | vs pgbench |\n");
-        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| # | request | via | conns | requests | req/s | avg ms | p50 ms | p99 ms | HTTP errors "
+                + "| socket errors | gateway/direct | vs pgbench |\n");
+        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (Row row : rows) {
             if (row.wrk() != null) {
                 Wrk.Result r = row.wrk();
                 md.append(String.format(Locale.ROOT,
-                        "| %d | %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
-                        row.number(), row.bench().label(), row.via(), row.connections(), r.perSecond(),
-                        r.meanMicros() / 1e3, r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.httpErrors(),
-                        r.socketErrors(), gatewayRatio(row), pgbenchRatio(row)));
+                        "| %d | %s | %s | %d | %d | %s | %.2f | %.2f | %.2f | %s | %d | %s | %s |%n",
+                        row.number(), row.bench().label(), row.via(), row.connections(), r.requests(),
+                        rate(r.perSecond()), r.meanMicros() / 1e3, r.p50Micros() / 1e3, r.p99Micros() / 1e3,
+                        httpErrors(r), r.socketErrors(), gatewayRatio(row), pgbenchRatio(row)));
             } else {
                 PgBench.Result r = row.pgbench();
-                md.append(String.format(Locale.ROOT, "| %d | %s | pgbench (same SQL) | %d | %.0f | %.2f | %.2f | %.2f "
-                        + "| %d failed | – | – | – |%n", row.number(), row.bench().label(), row.connections(),
-                        r.tps(), r.averageMs(), r.p50Ms(), r.p99Ms(), r.failed()));
+                md.append(String.format(Locale.ROOT, "| %d | %s | pgbench (same SQL) | %d | %d | %s | %.2f | %.2f "
+                        + "| %.2f | %d failed | – | – | – |%n", row.number(), row.bench().label(),
+                        row.connections(), r.transactions(), rate(r.tps()), r.averageMs(), r.p50Ms(), r.p99Ms(),
+                        r.failed()));
             }
         }
         md.append("\nProcesses during each run: CPU seconds used (user + system) and memory before → after, MB "
@@ -586,6 +566,7 @@ public final class HttpBench {
         }
         return rows.stream().filter(r -> r.bench() == row.bench() && r.connections() == row.connections()
                 && r.wrk() != null && !r.via().equals("gateway")).findFirst()
+                .filter(direct -> comparable(row) && comparable(direct))
                 .map(direct -> String.format(Locale.ROOT, "%.2f", row.perSecond() / direct.perSecond())).orElse("–");
     }
 
@@ -593,7 +574,30 @@ public final class HttpBench {
     private String pgbenchRatio(Row row) {
         return rows.stream().filter(r -> r.bench() == row.bench() && r.connections() == row.connections()
                 && r.pgbench() != null).findFirst()
+                .filter(pg -> comparable(row) && comparable(pg))
                 .map(pg -> String.format(Locale.ROOT, "%.2f", row.perSecond() / pg.perSecond())).orElse("–");
+    }
+
+    /** Too few completed requests make a ratio noise (or a division by zero): shown as "–". */
+    private static boolean comparable(Row row) {
+        long completed = row.wrk() != null ? row.wrk().requests() : row.pgbench().transactions();
+        return completed >= MIN_COMPARABLE;
+    }
+
+    /** Requests per second, with a decimal when there are few. */
+    private static String rate(double perSecond) {
+        return String.format(Locale.ROOT, perSecond < 10 ? "%.1f" : "%.0f", perSecond);
+    }
+
+    /** The count of responses >= 400 and, when there are any, which statuses: "87 (503: 85, 500: 2)". */
+    private static String httpErrors(Wrk.Result r) {
+        if (r.httpErrors() == 0) {
+            return "0";
+        }
+        StringBuilder text = new StringBuilder().append(r.httpErrors()).append(" (");
+        r.errorStatuses().forEach((status, count) -> text.append(text.charAt(text.length() - 1) == '(' ? "" : ", ")
+                .append(status).append(": ").append(count));
+        return text.append(')').toString();
     }
 
     // ---- Plumbing

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,13 +14,15 @@ import java.util.concurrent.TimeUnit;
  * requests that vary, a {@code request()} function (a random id from a list, or a POST body with a unique email from a
  * counter). The timeout is the gateway's response timeout (30 s), so what the gateway gives up on shows as its 504,
  * not as a client timeout. The script's {@code done()} prints one machine-readable line with the totals and
- * percentiles, so nothing depends on wrk's human-readable layout.
+ * percentiles, and one with the count of each error status (>= 400), so nothing depends on wrk's human-readable
+ * layout.
  */
 final class Wrk {
 
     /** What wrk measured; latencies in microseconds. */
     record Result(long requests, long durationMicros, double meanMicros, long p50Micros, long p99Micros,
-            long connectErrors, long readErrors, long writeErrors, long httpErrors, long timeouts) {
+            long connectErrors, long readErrors, long writeErrors, long httpErrors, long timeouts,
+            Map<Integer, Long> errorStatuses) {
 
         double perSecond() {
             return durationMicros == 0 ? 0 : requests * 1e6 / durationMicros;
@@ -75,9 +79,18 @@ final class Wrk {
                 .orElseThrow(() -> new IllegalStateException("wrk printed no result (exit " + process.exitValue()
                         + "):\n" + output));
         String[] f = line.split(" ");
+        Map<Integer, Long> statuses = new TreeMap<>();
+        output.lines().filter(l -> l.startsWith("WRK_STATUS ")).findFirst().ifPresent(l -> {
+            for (String pair : l.substring("WRK_STATUS ".length()).trim().split(",")) {
+                if (pair.contains(":")) {
+                    String[] kv = pair.split(":");
+                    statuses.merge(Integer.parseInt(kv[0].trim()), Long.parseLong(kv[1].trim()), Long::sum);
+                }
+            }
+        });
         return new Result(Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]),
                 Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                Long.parseLong(f[9]), Long.parseLong(f[10]));
+                Long.parseLong(f[9]), Long.parseLong(f[10]), statuses);
     }
 
     static String lua(Shape shape, String token) {
@@ -103,12 +116,30 @@ final class Wrk {
         } else {
             lua.append("wrk.method = \"GET\"\n"); // a fixed request: wrk sends the URL's path, pre-formatted
         }
+        // Error statuses are counted per thread (response() runs in the thread's Lua state) and collected in done().
         lua.append("""
+                local threads = {}
+                setup = function(thread)
+                  table.insert(threads, thread)
+                end
+                statuses = {}
+                response = function(status, headers, body)
+                  if status >= 400 then
+                    statuses[status] = (statuses[status] or 0) + 1
+                  end
+                end
                 done = function(summary, latency, requests)
                   local e = summary.errors
                   io.write(string.format("WRK_RESULT %d %d %.1f %d %d %d %d %d %d %d\\n", summary.requests,
                     summary.duration, latency.mean, latency:percentile(50), latency:percentile(99),
                     e.connect, e.read, e.write, e.status, e.timeout))
+                  local parts = {}
+                  for _, thread in ipairs(threads) do
+                    for code, n in pairs(thread:get("statuses") or {}) do
+                      table.insert(parts, code .. ":" .. n)
+                    end
+                  end
+                  io.write("WRK_STATUS " .. table.concat(parts, ",") .. "\\n")
                 end
                 """);
         return lua.toString();
