@@ -3,9 +3,6 @@ package com.leadforge.gateway.ratelimit;
 import java.util.EnumMap;
 import java.util.Map;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -15,6 +12,8 @@ import com.leadforge.shared.problem.ProblemType;
 import com.leadforge.shared.tenancy.AgencyId;
 import com.leadforge.shared.tenancy.Roles;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;

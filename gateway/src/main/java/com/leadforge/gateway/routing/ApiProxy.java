@@ -181,7 +181,7 @@ public class ApiProxy {
     private Future<HttpClientResponse> exchange(RoutingContext routingContext, RequestOptions options,
             Duration responseTimeout) {
         HttpServerRequest inbound = routingContext.request();
-        return client.request(options).compose(upstream -> {
+        return client.request(options).<HttpClientResponse>compose(upstream -> {
             AtomicBoolean timedOut = new AtomicBoolean();
             AtomicBoolean tooLarge = new AtomicBoolean();
             long timer = vertx.setTimer(responseTimeout.toMillis(), id -> {
@@ -209,7 +209,18 @@ public class ApiProxy {
                         ? new TimeoutException("No response within " + responseTimeout)
                         : result.cause());
             });
-        });
+        }).recover(failure -> Future.failedFuture(routingContext.response().closed()
+                // The client hung up (a load generator stopping, a user leaving the page): the exchange was cut on
+                // our side, which says nothing about the service. The breaker must not count it.
+                ? new ClientGoneException(failure)
+                : failure));
+    }
+
+    /** The client closed its connection before the service's answer could be relayed. */
+    static final class ClientGoneException extends RuntimeException {
+        ClientGoneException(Throwable cause) {
+            super("The client closed the connection", cause, false, false);
+        }
     }
 
     /** A trusted proxy's X-Forwarded-Proto/Host (its first value) is kept; anyone else's is replaced by ours. */
@@ -248,6 +259,10 @@ public class ApiProxy {
 
     private void upstreamFailed(RoutingContext ctx, RouteTable.Route route, Throwable failure, String requestId) {
         Throwable cause = UpstreamGuards.unwrap(failure);
+        if (cause instanceof ClientGoneException || ctx.response().closed()) {
+            LOG.debugf("Client of request %s left before %s answered", requestId, route.service());
+            return;
+        }
         if (UpstreamGuards.isBreakerOpen(cause)) {
             long retryAfter = Math.max(1, config.resilience().breakerDelay().toSeconds());
             ctx.response().putHeader("Retry-After", Long.toString(retryAfter));

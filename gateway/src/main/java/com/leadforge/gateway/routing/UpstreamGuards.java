@@ -1,26 +1,25 @@
 package com.leadforge.gateway.routing;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -60,8 +59,8 @@ public class UpstreamGuards {
                     .failureRatio(resilience.breakerFailureRatio())
                     .delay(resilience.breakerDelay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(1)
-                    // An oversized body is the client's fault, not the service's.
-                    .skipOn(LimitedBody.TooLargeException.class)
+                    // An oversized body, or a client that hung up, is not the service's failure.
+                    .skipOn(List.of(LimitedBody.TooLargeException.class, ApiProxy.ClientGoneException.class))
                     .onStateChange(changed -> {
                         state.set(gaugeValue(changed));
                         LOG.warnf("Circuit breaker of %s is now %s", service, changed);

@@ -127,6 +127,36 @@ class ResilienceTest {
         }
     }
 
+    /**
+     * Clients that hang up mid-request (a load generator stopping, a browser tab closed) cut the exchange on the
+     * gateway's side: that says nothing about the service, and must not open its breaker for everyone.
+     */
+    @Test
+    void clientsHangingUpMidRequestNeverOpenTheServicesBreaker() throws Exception {
+        URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        int port = URI.create(config.services().scraping()).getPort();
+        try (SwitchableService scraping = new SwitchableService(port).start()) {
+            scraping.readsBodyFirst(true);
+            for (int i = 0; i < 8; i++) {
+                int before = scraping.requests();
+                try (java.net.Socket socket = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+                    var out = socket.getOutputStream();
+                    out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"partial\":")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    // The request is at the service, its body still coming: now the client goes away.
+                    Await.until("the request to reach the service", Duration.ofSeconds(10),
+                            () -> scraping.requests() > before);
+                }
+            }
+            // Each cut exchange has reached the service's side (and the gateway's breaker) before looking.
+            Await.until("8 exchanges cut", Duration.ofSeconds(10), () -> scraping.abandoned() == 8);
+            get("/api/v1/jobs").then().statusCode(200);
+            assertEquals(0, guards.breakerState("scraping-service"), "hung-up clients are not failures of the service");
+        }
+    }
+
     @Test
     void onlyIdempotentMethodsAreRetriedAndOnlyWhenTheConnectionFailed() throws Exception {
         AtomicInteger attempts = new AtomicInteger();

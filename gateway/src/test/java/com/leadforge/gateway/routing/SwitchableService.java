@@ -27,8 +27,12 @@ final class SwitchableService implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final int port;
     private final AtomicInteger requests = new AtomicInteger();
+    /** Requests whose body never finished arriving: the sender cut the exchange. */
+    private final AtomicInteger abandoned = new AtomicInteger();
     /** Answers every API request 503 + Retry-After, as a service shedding load (bulkhead, statement budget) does. */
     private volatile boolean overloaded;
+    /** Answers only once the whole request body has arrived, as a service reading a JSON body does. */
+    private volatile boolean readsBodyFirst;
     private HttpServer server;
 
     SwitchableService(int port) {
@@ -40,6 +44,12 @@ final class SwitchableService implements AutoCloseable {
             requests.incrementAndGet();
             if (request.path().equals("/q/openapi")) {
                 request.response().putHeader("Content-Type", "application/json").end(OPENAPI_DOCUMENT);
+                return;
+            }
+            if (readsBodyFirst && !request.isEnded()) {
+                request.body().onSuccess(body -> request.response().putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("uri", request.uri()).put("bytes", body.length()).encode()))
+                        .onFailure(cut -> abandoned.incrementAndGet());
                 return;
             }
             if (overloaded) {
@@ -67,6 +77,15 @@ final class SwitchableService implements AutoCloseable {
     SwitchableService overloaded(boolean overloaded) {
         this.overloaded = overloaded;
         return this;
+    }
+
+    SwitchableService readsBodyFirst(boolean readsBodyFirst) {
+        this.readsBodyFirst = readsBodyFirst;
+        return this;
+    }
+
+    int abandoned() {
+        return abandoned.get();
     }
 
     int requests() {
