@@ -23,7 +23,7 @@ public class CampaignStateProjection {
     }
 
     /** timestamptz comes back as whichever JDBC/Hibernate type the driver prefers. */
-    static Instant toInstant(Object value) {
+    public static Instant toInstant(Object value) {
         if (value instanceof Instant instant) {
             return instant;
         }
@@ -81,5 +81,47 @@ public class CampaignStateProjection {
                 .setParameter("active", activeAfter - activeBefore)
                 .executeUpdate();
         return true;
+    }
+
+    /** The campaign's name (newest by its time) and creation time, from created and updated events. */
+    @Transactional(TxType.MANDATORY)
+    public void describe(String agencyId, UUID campaignId, String name, Instant at, boolean creation) {
+        String kept = name == null || name.isBlank() ? null : name.length() > 200 ? name.substring(0, 200) : name;
+        entityManager.unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement statement = connection.prepareStatement("""
+                    insert into campaign_profile (campaign_id, agency_id, name, name_changed_at, created_at)
+                    values (?, ?, ?, ?, ?)
+                    on conflict (campaign_id) do update set
+                        name = case when excluded.name is not null and (campaign_profile.name_changed_at is null
+                                or excluded.name_changed_at >= campaign_profile.name_changed_at)
+                            then excluded.name else campaign_profile.name end,
+                        name_changed_at = greatest(campaign_profile.name_changed_at, excluded.name_changed_at),
+                        created_at = least(campaign_profile.created_at, excluded.created_at)""")) {
+                statement.setObject(1, campaignId);
+                statement.setString(2, agencyId);
+                statement.setString(3, kept);
+                statement.setObject(4, kept == null || at == null ? null : at.atOffset(java.time.ZoneOffset.UTC),
+                        java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                statement.setObject(5, !creation || at == null ? null : at.atOffset(java.time.ZoneOffset.UTC),
+                        java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                statement.executeUpdate();
+            }
+        });
+    }
+
+    /** A client grant or revoke: per (campaign, user) the highest version wins, whatever the arrival order. */
+    @Transactional(TxType.MANDATORY)
+    public void grant(String agencyId, UUID campaignId, String userId, long version, boolean granted) {
+        entityManager.createNativeQuery("""
+                insert into client_campaign_grant (campaign_id, user_id, agency_id, granted, version)
+                values (:campaign, :user, :agency, :granted, :version)
+                on conflict (campaign_id, user_id) do update set granted = excluded.granted, version = excluded.version
+                where client_campaign_grant.version < excluded.version""")
+                .setParameter("campaign", campaignId)
+                .setParameter("user", userId)
+                .setParameter("agency", agencyId)
+                .setParameter("granted", granted)
+                .setParameter("version", version)
+                .executeUpdate();
     }
 }

@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
+import com.leadforge.shared.events.CampaignClientGrantedEvent;
+import com.leadforge.shared.events.CampaignClientRevokedEvent;
 import com.leadforge.shared.events.CampaignCreatedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
+import com.leadforge.shared.events.CampaignUpdatedEvent;
 import com.leadforge.shared.events.DataSourceChangedEvent;
 import com.leadforge.shared.events.DataSourceCreatedEvent;
 import com.leadforge.shared.events.EventType;
@@ -40,7 +44,7 @@ public class OverviewProjector implements EventHandler {
 
     /** The part of any lead event this projector reads; other fields of the event data are ignored. */
     @io.quarkus.runtime.annotations.RegisterForReflection
-    record LeadEventData(LeadSnapshot lead, Instant createdAt) {
+    record LeadEventData(LeadSnapshot lead, Instant createdAt, String source) {
     }
 
     private final EntityManager entityManager;
@@ -99,8 +103,24 @@ public class OverviewProjector implements EventHandler {
             }
             case CAMPAIGN_CREATED -> {
                 CampaignCreatedEvent created = event.data(CampaignCreatedEvent.class);
-                campaignStates.apply(event.agencyId(), requireId(event, created.campaignId()), created.status(), false,
-                        created.createdAt());
+                UUID id = requireId(event, created.campaignId());
+                campaignStates.apply(event.agencyId(), id, created.status(), false, created.createdAt());
+                campaignStates.describe(event.agencyId(), id, created.name(), created.createdAt(), true);
+            }
+            case CAMPAIGN_UPDATED -> {
+                CampaignUpdatedEvent updated = event.data(CampaignUpdatedEvent.class);
+                campaignStates.describe(event.agencyId(), requireId(event, updated.campaignId()), updated.name(),
+                        requireTime(event, updated.occurredAt()), false);
+            }
+            case CAMPAIGN_CLIENT_GRANTED -> {
+                CampaignClientGrantedEvent granted = event.data(CampaignClientGrantedEvent.class);
+                campaignStates.grant(event.agencyId(), requireId(event, granted.campaignId()),
+                        requireText(event, granted.userId(), 255), requireVersion(event, granted.version()), true);
+            }
+            case CAMPAIGN_CLIENT_REVOKED -> {
+                CampaignClientRevokedEvent revoked = event.data(CampaignClientRevokedEvent.class);
+                campaignStates.grant(event.agencyId(), requireId(event, revoked.campaignId()),
+                        requireText(event, revoked.userId(), 255), requireVersion(event, revoked.version()), false);
             }
             case CAMPAIGN_STATUS_CHANGED -> {
                 CampaignStatusChangedEvent changed = event.data(CampaignStatusChangedEvent.class);
@@ -128,6 +148,7 @@ public class OverviewProjector implements EventHandler {
                 ScrapingJobEvent job = event.data(ScrapingJobEvent.class);
                 scrapingStates.job(event.agencyId(), requireId(event, job.jobId()), requireText(event, job.status()),
                         Math.max(0, job.recordsProcessed()), requireTime(event, job.occurredAt()));
+                scrapingStates.describeJob(event.agencyId(), job, type == EventType.SCRAPING_JOB_CREATED);
             }
             default -> {
                 // Event types this read model does not use.
@@ -143,13 +164,13 @@ public class OverviewProjector implements EventHandler {
     @Override
     public void applyAll(List<IncomingEvent> events, Runnable settle) {
         String agencyId = events.get(0).agencyId();
-        List<LeadSnapshot> snapshots = new ArrayList<>();
+        List<LeadStateProjection.LeadChange> snapshots = new ArrayList<>();
         Map<LocalDate, Long> creations = new TreeMap<>();
         for (IncomingEvent event : events) {
             if (event.type().startsWith(LEAD_EVENT_PREFIX)) {
                 LeadEventData data = event.data(LeadEventData.class);
                 if (data.lead() != null) {
-                    snapshots.add(requireSnapshot(event, data.lead()));
+                    snapshots.add(change(event, data));
                     if (EventType.LEAD_CREATED.type().equals(event.type())) {
                         creations.merge(dayOf(data.createdAt() != null ? data.createdAt() : data.lead().changedAt()),
                                 1L, Long::sum);
@@ -165,7 +186,18 @@ public class OverviewProjector implements EventHandler {
     }
 
     private static String requireText(IncomingEvent event, String value) {
-        if (value == null || value.isBlank() || value.length() > 20) {
+        return requireText(event, value, 20);
+    }
+
+    private static long requireVersion(IncomingEvent event, Long version) {
+        if (version == null) {
+            throw new PoisonEventException("Event " + event.id() + " carries no version");
+        }
+        return version;
+    }
+
+    private static String requireText(IncomingEvent event, String value, int maxLength) {
+        if (value == null || value.isBlank() || value.length() > maxLength) {
             throw new PoisonEventException("Event " + event.id() + " carries no valid status");
         }
         return value;
@@ -186,11 +218,24 @@ public class OverviewProjector implements EventHandler {
     }
 
     private void applyLeadSnapshot(IncomingEvent event, EventType type, LeadEventData data) {
-        LeadSnapshot lead = requireSnapshot(event, data.lead());
-        leadStates.apply(event.agencyId(), lead);
+        LeadStateProjection.LeadChange change = change(event, data);
+        LeadSnapshot lead = change.lead();
+        leadStates.applyAll(event.agencyId(), List.of(change));
         if (type == EventType.LEAD_CREATED) {
             countCreation(event.agencyId(), data.createdAt() != null ? data.createdAt() : lead.changedAt());
         }
+    }
+
+    /** The snapshot, and for lead.created the creation time and source the buckets are keyed by. */
+    private static LeadStateProjection.LeadChange change(IncomingEvent event, LeadEventData data) {
+        LeadSnapshot lead = requireSnapshot(event, data.lead());
+        if (!EventType.LEAD_CREATED.type().equals(event.type())) {
+            return new LeadStateProjection.LeadChange(lead, null, null);
+        }
+        String source = data.source() == null ? "" : data.source().strip();
+        // lead-service stores at most 100 characters; a longer one from elsewhere is cut, not poison.
+        return new LeadStateProjection.LeadChange(lead, data.createdAt(),
+                source.length() > 100 ? source.substring(0, 100) : source);
     }
 
     private static LeadSnapshot requireSnapshot(IncomingEvent event, LeadSnapshot lead) {

@@ -37,6 +37,21 @@ public class OverviewResource {
         return whole == 0 ? 0.0 : Math.round(part * 1000.0 / whole) / 10.0;
     }
 
+    /** The overview figures of an agency's counters, with {@code trendLeads} leads created in the asked range. */
+    public static OverviewResponse.Overview of(AgencyOverview counters, long trendLeads) {
+        return new OverviewResponse.Overview(
+                new OverviewResponse.Campaigns(counters.campaignsTotal, counters.campaignsActive,
+                        counters.campaignsTotal - counters.campaignsActive),
+                new OverviewResponse.Leads(counters.leadsTotal, counters.leadsQualified, counters.leadsContacted,
+                        counters.leadsResponded, ratio(counters.leadsConverted, counters.leadsTotal),
+                        ratio(counters.leadsResponded, counters.leadsContacted)),
+                new OverviewResponse.DataSources(counters.dataSourcesTotal, counters.dataSourcesActive,
+                        counters.dataSourcesTotal - counters.dataSourcesActive),
+                new OverviewResponse.Scraping(counters.jobsTotal, counters.jobsSuccessful, counters.jobsRunning,
+                        counters.jobsPending, counters.recordsScraped),
+                new OverviewResponse.Trends(trendLeads));
+    }
+
     @GET
     @Path("/overview")
     @Transactional
@@ -61,19 +76,7 @@ public class OverviewResource {
                 .setParameter("start", start)
                 .setParameter("end", end)
                 .getSingleResult();
-        return new OverviewResponse(
-                new OverviewResponse.Overview(
-                        new OverviewResponse.Campaigns(counters.campaignsTotal, counters.campaignsActive,
-                                counters.campaignsTotal - counters.campaignsActive),
-                        new OverviewResponse.Leads(counters.leadsTotal, counters.leadsQualified,
-                                counters.leadsContacted, counters.leadsResponded,
-                                ratio(counters.leadsConverted, counters.leadsTotal),
-                                ratio(counters.leadsResponded, counters.leadsContacted)),
-                        new OverviewResponse.DataSources(counters.dataSourcesTotal, counters.dataSourcesActive,
-                                counters.dataSourcesTotal - counters.dataSourcesActive),
-                        new OverviewResponse.Scraping(counters.jobsTotal, counters.jobsSuccessful,
-                                counters.jobsRunning, counters.jobsPending, counters.recordsScraped),
-                        new OverviewResponse.Trends(trend.longValue())),
+        return new OverviewResponse(of(counters, trend.longValue()),
                 new OverviewResponse.DateRange(start, end, range));
     }
 }

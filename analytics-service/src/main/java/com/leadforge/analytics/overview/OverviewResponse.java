@@ -3,7 +3,8 @@ package com.leadforge.analytics.overview;
 import java.time.LocalDate;
 
 /**
- * {@code GET /api/v1/analytics/overview}, in the seed API's shape. {@code scraping.totalRecordsScraped} counts the
+ * {@code GET /api/v1/analytics/overview}, in the seed API's shape with the API's snake_case names
+ * ({@code overview.leads.conversion_rate}, {@code date_range}). {@code scraping.total_records_scraped} counts the
  * records jobs have had answered for (imported, duplicate or rejected).
  */
 public record OverviewResponse(Overview overview, DateRange dateRange) {

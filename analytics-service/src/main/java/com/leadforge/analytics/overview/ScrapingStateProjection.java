@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.leadforge.shared.events.ScrapingJobEvent;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -92,6 +94,34 @@ public class ScrapingStateProjection {
                 .setParameter("records", records).setParameter("changedAt", changedAt).executeUpdate();
         move(agencyId, jobContribution(status, records).minus(before));
         return true;
+    }
+
+    /**
+     * What the dashboard lists of a job besides its status: what it imports from and into (fixed for a job), when it
+     * was created, and its progress and imported count (both only grow, so the largest seen is the newest).
+     */
+    @Transactional(TxType.MANDATORY)
+    public void describeJob(String agencyId, ScrapingJobEvent job, boolean creation) {
+        entityManager.unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement statement = connection.prepareStatement("""
+                    update scraping_job_state set data_source_id = coalesce(data_source_id, ?),
+                        source_type = coalesce(source_type, ?), campaign_id = coalesce(campaign_id, ?),
+                        created_at = least(created_at, ?), progress = greatest(progress, ?),
+                        records_imported = greatest(records_imported, ?)
+                    where job_id = ? and agency_id = ?""")) {
+                statement.setObject(1, job.dataSourceId(), java.sql.Types.OTHER);
+                statement.setString(2, job.sourceType() == null || job.sourceType().length() > 20 ? null
+                        : job.sourceType());
+                statement.setObject(3, job.campaignId(), java.sql.Types.OTHER);
+                statement.setObject(4, !creation || job.occurredAt() == null ? null
+                        : job.occurredAt().atOffset(java.time.ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                statement.setInt(5, Math.max(0, Math.min(100, job.progress())));
+                statement.setLong(6, Math.max(0, job.recordsImported()));
+                statement.setObject(7, job.jobId());
+                statement.setString(8, agencyId);
+                statement.executeUpdate();
+            }
+        });
     }
 
     private static Contribution sourceContribution(String status, boolean deleted) {

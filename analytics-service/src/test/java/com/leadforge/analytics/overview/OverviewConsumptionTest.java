@@ -145,8 +145,8 @@ class OverviewConsumptionTest {
         assertEquals(2, leads.getInt("overview.leads.qualified"));
         assertEquals(2, leads.getInt("overview.leads.contacted"));
         assertEquals(1, leads.getInt("overview.leads.responded"));
-        assertEquals(33.3, leads.getDouble("overview.leads.conversionRate"), 0.001);
-        assertEquals(50.0, leads.getDouble("overview.leads.responseRate"), 0.001);
+        assertEquals(33.3, leads.getDouble("overview.leads.conversion_rate"), 0.001);
+        assertEquals(50.0, leads.getDouble("overview.leads.response_rate"), 0.001);
     }
 
     /**

@@ -105,18 +105,18 @@ class ScrapingOverviewTest {
         Await.until("scraping events applied", Duration.ofSeconds(30), () -> appliedCount() == published.size());
         var overview = given().auth().oauth2(TestTokens.token(agency, "agency_admin"))
                 .get("/api/v1/analytics/overview").then().statusCode(200).extract().jsonPath();
-        assertEquals(1, overview.getInt("overview.dataSources.total"), "the deleted source is gone");
-        assertEquals(1, overview.getInt("overview.dataSources.active"), "the older update did not win");
-        assertEquals(0, overview.getInt("overview.dataSources.inactive"));
-        assertEquals(4, overview.getInt("overview.scraping.totalJobs"));
-        assertEquals(1, overview.getInt("overview.scraping.successfulJobs"));
-        assertEquals(1, overview.getInt("overview.scraping.runningJobs"));
-        assertEquals(1, overview.getInt("overview.scraping.pendingJobs"));
-        assertEquals(1030, overview.getInt("overview.scraping.totalRecordsScraped"));
+        assertEquals(1, overview.getInt("overview.data_sources.total"), "the deleted source is gone");
+        assertEquals(1, overview.getInt("overview.data_sources.active"), "the older update did not win");
+        assertEquals(0, overview.getInt("overview.data_sources.inactive"));
+        assertEquals(4, overview.getInt("overview.scraping.total_jobs"));
+        assertEquals(1, overview.getInt("overview.scraping.successful_jobs"));
+        assertEquals(1, overview.getInt("overview.scraping.running_jobs"));
+        assertEquals(1, overview.getInt("overview.scraping.pending_jobs"));
+        assertEquals(1030, overview.getInt("overview.scraping.total_records_scraped"));
 
         var other = given().auth().oauth2(TestTokens.token(UUID.randomUUID().toString(), "agency_admin"))
                 .get("/api/v1/analytics/overview").then().statusCode(200).extract().jsonPath();
-        assertEquals(0, other.getInt("overview.scraping.totalJobs"), "another agency sees none of it");
+        assertEquals(0, other.getInt("overview.scraping.total_jobs"), "another agency sees none of it");
     }
 
     private void publishJob(String agency, EventType type, UUID job, UUID source, String status, long records,
