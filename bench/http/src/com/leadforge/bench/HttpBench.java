@@ -381,7 +381,7 @@ public final class HttpBench {
         // The page statements fetch one row more than the page, to know whether more exist. A total is compared only
         // where the API says it is exact (past the cap it is the planner's estimate).
         List<String> compared = sqlIds.subList(0, Math.min(sqlIds.size(), apiIds.size()));
-        boolean exactTotal = body.path("meta").path("totalIsExact").asBoolean(false);
+        boolean exactTotal = body.path("meta").path("total_is_exact").asBoolean(false);
         if (apiIds.isEmpty() || !compared.equals(apiIds)
                 || (exactTotal && count >= 0 && count != body.path("meta").path("total").asLong())) {
             throw new IllegalStateException(bench.label() + ": the SQL given to pgbench does not answer what the API "

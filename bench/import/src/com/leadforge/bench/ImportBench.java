@@ -313,7 +313,7 @@ public final class ImportBench {
     /** The campaign's leads as lead-service lists them (its total, not a page). */
     /**
      * How many leads the campaign lists, exactly. A large list's {@code meta.total} is an estimate
-     * ({@code totalIsExact: false}), so this asks for the page where {@code expected} leads would end: a last page
+     * ({@code total_is_exact: false}), so this asks for the page where {@code expected} leads would end: a last page
      * knows its total exactly. Any other answer (more leads, fewer, an estimate) is reported as -1: not exact.
      */
     private long listed(String campaign, long expected) {
@@ -321,7 +321,7 @@ public final class ImportBench {
         long lastPage = Math.max(1, (expected + pageSize - 1) / pageSize);
         JsonNode meta = send("GET", stack.gatewayUrl() + "/api/v1/leads?pageSize=" + pageSize + "&page=" + lastPage
                 + "&campaign_id=" + campaign, writerToken, null, 200).path("meta");
-        return meta.path("totalIsExact").asBoolean(false) ? meta.path("total").asLong() : -1;
+        return meta.path("total_is_exact").asBoolean(false) ? meta.path("total").asLong() : -1;
     }
 
     /** Whether analytics' overview counts {@code expected} more leads within 300 s; reports it when not. */

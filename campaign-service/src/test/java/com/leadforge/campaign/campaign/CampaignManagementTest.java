@@ -165,7 +165,7 @@ class CampaignManagementTest {
                 .then().statusCode(200)
                 .body("data.id", contains(alpha, beta, gamma))
                 .body("meta.total", equalTo(3))
-                .body("meta.hasMore", equalTo(false));
+                .body("meta.has_more", equalTo(false));
         given().auth().oauth2(admin).get("/api/v1/campaigns?sortBy=name&sortOrder=desc&pageSize=2&page=2")
                 .then().statusCode(200)
                 .body("data.id", contains(alpha))

@@ -142,7 +142,7 @@ class CampaignResourceTest {
                 .when().get("/api/v1/campaigns?pageSize=100")
                 .then().statusCode(200)
                 .body("data.id", hasItem(id))
-                .body("meta.pageSize", equalTo(100))
+                .body("meta.page_size", equalTo(100))
                 .body("meta.page", equalTo(1));
     }
 
@@ -172,8 +172,8 @@ class CampaignResourceTest {
                 .when().get("/api/v1/campaigns?pageSize=1")
                 .then().statusCode(200)
                 .body("data.id", contains(active))
-                .body("meta.pageSize", equalTo(1))
-                .body("meta.hasMore", equalTo(true));
+                .body("meta.page_size", equalTo(1))
+                .body("meta.has_more", equalTo(true));
         given().auth().oauth2(token)
                 .when().get("/api/v1/campaigns?pageSize=1&page=2")
                 .then().statusCode(200)

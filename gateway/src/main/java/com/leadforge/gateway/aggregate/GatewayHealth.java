@@ -84,10 +84,10 @@ public class GatewayHealth {
         long started = System.nanoTime();
         return downstream.get(base, READINESS).transform(answer -> {
             long latencyMillis = (System.nanoTime() - started) / 1_000_000;
-            JsonObject result = new JsonObject().put("name", service).put("latencyMs", latencyMillis);
+            JsonObject result = new JsonObject().put("name", service).put("latency_ms", latencyMillis);
             if (answer.succeeded()) {
                 int status = answer.result().status();
-                result.put("status", status == 200 ? "UP" : "DOWN").put("httpStatus", status);
+                result.put("status", status == 200 ? "UP" : "DOWN").put("http_status", status);
             } else {
                 result.put("status", "DOWN").put("error", "unreachable");
             }

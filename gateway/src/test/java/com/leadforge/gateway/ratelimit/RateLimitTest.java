@@ -85,7 +85,7 @@ class RateLimitTest {
                 .header("X-RateLimit-Remaining", "0")
                 .body("type", equalTo("https://leadforge.io/problems/rate-limited"))
                 .body("status", equalTo(429))
-                .body("requestId", notNullValue());
+                .body("request_id", notNullValue());
         assertEquals(refusedBefore + 1, rejections("default"), "the refusal is counted for its route class");
     }
 

@@ -133,7 +133,7 @@ class ApiProxyTest {
                 .then().statusCode(503).contentType(PROBLEM_JSON)
                 .body("type", equalTo("https://leadforge.io/problems/service-unavailable"))
                 .body("detail", not(org.hamcrest.Matchers.containsString("Exception")))
-                .body("requestId", notNullValue());
+                .body("request_id", notNullValue());
     }
 
     @Test

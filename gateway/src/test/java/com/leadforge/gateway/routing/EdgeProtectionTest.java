@@ -81,7 +81,7 @@ class EdgeProtectionTest {
         given().auth().oauth2("not-a-jwt").when().get("/api/health")
                 .then().statusCode(401).contentType(PROBLEM_JSON)
                 .header("WWW-Authenticate", "Bearer")
-                .body("requestId", org.hamcrest.Matchers.notNullValue());
+                .body("request_id", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test

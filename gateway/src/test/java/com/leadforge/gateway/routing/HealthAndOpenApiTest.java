@@ -44,7 +44,7 @@ class HealthAndOpenApiTest {
                 .body("status", equalTo("DOWN"))
                 .body("services", hasSize(4))
                 .body("services.find { it.name == 'lead-service' }.status", equalTo("UP"))
-                .body("services.find { it.name == 'lead-service' }.latencyMs", notNullValue())
+                .body("services.find { it.name == 'lead-service' }.latency_ms", notNullValue())
                 .body("services.find { it.name == 'campaign-service' }.status", equalTo("UP"))
                 .body("services.find { it.name == 'analytics-service' }.status", equalTo("DOWN"))
                 .body("services.find { it.name == 'scraping-service' }.status", equalTo("DOWN"))

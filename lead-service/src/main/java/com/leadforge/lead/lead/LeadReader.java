@@ -42,18 +42,18 @@ public class LeadReader {
         this.limits = limits;
     }
 
-    public record CursorMeta(@com.fasterxml.jackson.annotation.JsonProperty("pageSize") int pageSize,
-            @com.fasterxml.jackson.annotation.JsonProperty("hasMore") boolean hasMore, String nextCursor) {
+    public record CursorMeta(@com.fasterxml.jackson.annotation.JsonProperty("page_size") int pageSize,
+            @com.fasterxml.jackson.annotation.JsonProperty("has_more") boolean hasMore, String nextCursor) {
     }
 
-    /** {@code {data, meta:{pageSize, hasMore, next_cursor}}}: keyset pages carry no total (it would cost a count). */
+    /** {@code {data, meta:{page_size, has_more, next_cursor}}}: keyset pages carry no total (it would cost a count). */
     public record CursorPage(List<LeadResponse> data, CursorMeta meta) {
     }
 
     /**
      * An offset page. One row more than the page tells whether more exist; the total is exact when the page is the
      * last one or when the matches are at most {@code leadforge.leads.total.exact-up-to}, and otherwise the planner's
-     * estimate (never below that cap), flagged {@code totalIsExact: false}: an exact count of a million leads costs
+     * estimate (never below that cap), flagged {@code total_is_exact: false}: an exact count of a million leads costs
      * more than the page itself.
      */
     public Page<LeadResponse> page(LeadQuery query, PageRequest page) {

@@ -68,7 +68,7 @@ class ClientScopeTest {
                 .body("data.id", containsInAnyOrder(f.sharedA(), f.sharedB()))
                 .body("meta.total", equalTo(2));
         clientOf(user).get("/api/v1/leads?pageSize=1&page=2").then().statusCode(200)
-                .body("data", hasSize(1)).body("meta.total", equalTo(2)).body("meta.hasMore", equalTo(false));
+                .body("data", hasSize(1)).body("meta.total", equalTo(2)).body("meta.has_more", equalTo(false));
         clientOf(user).get("/api/v1/leads?source=" + f.source()).then()
                 .body("data.id", containsInAnyOrder(f.sharedA(), f.sharedB())).body("meta.total", equalTo(2));
         clientOf(user).get("/api/v1/leads?campaign_id=" + f.other()).then().statusCode(200)

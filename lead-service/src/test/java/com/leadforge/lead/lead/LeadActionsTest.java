@@ -184,7 +184,7 @@ class LeadActionsTest {
         }
         researcher().get("/api/v1/leads/" + id + "/activity?pageSize=2&page=1").then().statusCode(200)
                 .body("meta.total", equalTo(4))
-                .body("meta.hasMore", equalTo(true))
+                .body("meta.has_more", equalTo(true))
                 .body("data[0].changes.priority.new", equalTo("urgent"))
                 .body("data[0].changes.priority.old", equalTo("high"))
                 .body("data[0].user_agent", equalTo("activity-test"))

@@ -72,21 +72,21 @@ class LeadListLimitsTest {
         }
         JsonPath first = researcher().get("/api/v1/leads?pageSize=2&source=" + source).then().statusCode(200)
                 .extract().jsonPath();
-        assertFalse(first.getBoolean("meta.totalIsExact"), "12 matches, counted only up to 6");
+        assertFalse(first.getBoolean("meta.total_is_exact"), "12 matches, counted only up to 6");
         assertTrue(first.getLong("meta.total") >= 6, "an estimate is never below what was counted");
-        assertTrue(first.getBoolean("meta.hasMore"));
+        assertTrue(first.getBoolean("meta.has_more"));
         assertEquals(2, first.getList("data").size());
 
         JsonPath last = researcher().get("/api/v1/leads?pageSize=2&page=6&source=" + source).then().statusCode(200)
                 .extract().jsonPath();
-        assertTrue(last.getBoolean("meta.totalIsExact"), "the last page knows the total");
+        assertTrue(last.getBoolean("meta.total_is_exact"), "the last page knows the total");
         assertEquals(12, last.getLong("meta.total"));
-        assertFalse(last.getBoolean("meta.hasMore"));
+        assertFalse(last.getBoolean("meta.has_more"));
 
         createNamed("Cap", "Other", "\"source\":\"%s-few\"".formatted(source));
         JsonPath few = researcher().get("/api/v1/leads?pageSize=2&source=" + source + "-few").then().statusCode(200)
                 .extract().jsonPath();
-        assertTrue(few.getBoolean("meta.totalIsExact"));
+        assertTrue(few.getBoolean("meta.total_is_exact"));
         assertEquals(1, few.getLong("meta.total"));
     }
 
@@ -117,7 +117,7 @@ class LeadListLimitsTest {
             JsonPath body = researcher().get("/api/v1/leads?pageSize=10&page=" + page + "&source=" + source
                     + "&search=Matchco" + u).then().statusCode(200).extract().jsonPath();
             paged.addAll(body.getList("data.id"));
-            assertEquals(page < 5, body.getBoolean("meta.hasMore"), "page " + page);
+            assertEquals(page < 5, body.getBoolean("meta.has_more"), "page " + page);
         }
         assertEquals(matches, paged, "every page equals the full search's");
         // The newest 100 leads hold 33 matches: pages 1-3 come from the window, pages 4-5 from the full search.

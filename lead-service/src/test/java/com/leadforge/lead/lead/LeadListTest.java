@@ -44,7 +44,7 @@ class LeadListTest {
 
         researcher().get("/api/v1/leads?source=" + source).then().statusCode(200)
                 .body("data.id", containsInAnyOrder(a, b)).body("meta.total", equalTo(2))
-                .body("meta.hasMore", equalTo(false));
+                .body("meta.has_more", equalTo(false));
         researcher().get("/api/v1/leads?source=" + source + "&priority=urgent").then()
                 .body("data.id", contains(a));
         researcher().get("/api/v1/leads?campaign_id=" + campaign).then().body("data.id", contains(a));

@@ -89,7 +89,7 @@ class LeadResourceTest {
                 .when().get("/api/v1/leads?pageSize=100")
                 .then().statusCode(200)
                 .body("data.id", hasItem(id))
-                .body("meta.pageSize", equalTo(100))
+                .body("meta.page_size", equalTo(100))
                 .body("meta.page", equalTo(1));
     }
 
@@ -177,7 +177,7 @@ class LeadResourceTest {
                 .contentType(PROBLEM_JSON)
                 .body("type", equalTo("https://leadforge.io/problems/malformed-request"))
                 .body("detail", equalTo("A JSON body is required"))
-                .body("requestId", org.hamcrest.Matchers.notNullValue());
+                .body("request_id", org.hamcrest.Matchers.notNullValue());
         given().auth().oauth2(TestTokens.token(ACME, "researcher"))
                 .when().get("/api/v1/leads?page=abc")
                 .then().statusCode(400)

@@ -283,9 +283,9 @@ class DataSourceManagementTest {
         given().auth().oauth2(admin).get(search + "&sortBy=name&sortOrder=asc").then().statusCode(200)
                 .body("data.id", contains(apple, banana, cherry)).body("meta.total", Matchers.equalTo(3));
         given().auth().oauth2(admin).get(search + "&sortBy=name&sortOrder=desc&pageSize=2&page=2").then()
-                .statusCode(200).body("data.id", contains(apple)).body("meta.hasMore", Matchers.equalTo(false));
+                .statusCode(200).body("data.id", contains(apple)).body("meta.has_more", Matchers.equalTo(false));
         given().auth().oauth2(admin).get(search + "&sortBy=created_at&sortOrder=asc&pageSize=2").then()
-                .statusCode(200).body("data.id", contains(banana, apple)).body("meta.hasMore", Matchers.equalTo(true));
+                .statusCode(200).body("data.id", contains(banana, apple)).body("meta.has_more", Matchers.equalTo(true));
         given().auth().oauth2(admin).get(search).then().statusCode(200).body("data.id", contains(cherry, apple, banana));
         given().auth().oauth2(admin).get(search + "&sortBy=type").then().statusCode(200)
                 .body("data.type", contains("csv", "csv", "apollo"));

@@ -176,7 +176,7 @@ class DataSourceResourceTest {
                 .when().get("/api/v1/data-sources?pageSize=100")
                 .then().statusCode(200)
                 .body("data.id", hasItem(id))
-                .body("meta.pageSize", equalTo(100))
+                .body("meta.page_size", equalTo(100))
                 .body("meta.page", equalTo(1));
     }
 
@@ -205,7 +205,7 @@ class DataSourceResourceTest {
                 .when().get("/api/v1/data-sources?pageSize=1")
                 .then().statusCode(200)
                 .body("data.id", contains(api))
-                .body("meta.hasMore", equalTo(true));
+                .body("meta.has_more", equalTo(true));
         given().auth().oauth2(token)
                 .when().get("/api/v1/data-sources?pageSize=1&page=2")
                 .then().statusCode(200)

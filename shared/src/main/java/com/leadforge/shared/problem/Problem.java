@@ -15,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @RegisterForReflection
 public record Problem(String type, String title, int status, String detail, String instance,
-        @JsonProperty("requestId") String requestId, List<FieldError> errors) {
+        @JsonProperty("request_id") String requestId, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_BASE = "https://leadforge.io/problems/";
