@@ -2,7 +2,7 @@
 # HTTP benchmark (not a test; not part of ./mvnw verify): the API's throughput and latency through the front door.
 # Builds what the stack needs, starts PostgreSQL, Kafka, Keycloak and the five services as processes on free ports
 # (production JIT), seeds LEADS leads into the benchmark user's agency and LEADS/10 into another one directly in
-# lead-service's database, and drives eight requests with wrk (1 thread, each connection count in CONNECTIONS, for
+# lead-service's database, and drives nine requests with wrk (1 thread, each connection count in CONNECTIONS, for
 # DURATION) with real Keycloak tokens, through the gateway and directly against the owning service; for the five list
 # requests pgbench runs the exact SQL lead-service runs, at the same connection counts and duration. Prints a markdown
 # table of req/s, latency, errors, the gateway/direct and service/pgbench ratios and the CPU and memory of each

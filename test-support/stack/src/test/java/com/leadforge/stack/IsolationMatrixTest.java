@@ -211,6 +211,8 @@ class IsolationMatrixTest {
         acmeIds.put("leads", leadId);
         acmeIds.put("campaigns", campaignId);
         acmeIds.put("data-sources", dataSourceId);
+        // Analytics of one campaign (/api/v1/analytics/campaigns/{id}): Acme's campaign, seen through its events.
+        acmeIds.put("analytics", campaignId);
         acmeIds.put("userId", acmeClient);
         // A pending CSV job with its file: start, pause, resume, cancel, upload and logs all have a real job to aim at.
         String jobId = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
