@@ -162,3 +162,18 @@ comment on table data_source_state is 'leadforge:read-model';
 comment on table scraping_job_state is 'leadforge:read-model';
 comment on table agency_overview is 'leadforge:read-model';
 comment on table agency_daily_leads is 'leadforge:read-model';
+
+-- Per agency, a value that changes in every transaction that applies the agency's events (the projections set it to
+-- the commit's clock in microseconds, or one more than before): analytics answers are cached under it, so any
+-- replica's consumption invalidates every replica's cached answers for that agency on their next request. A read
+-- model like the rest: a rebuilt copy starts from the rebuild's clock, so no cached key of the old copy can recur.
+create table analytics_version (
+    agency_id  varchar(64) primary key,
+    version    bigint      not null
+);
+alter table analytics_version enable row level security;
+alter table analytics_version force row level security;
+create policy analytics_version_agency_isolation on analytics_version
+    using (agency_id = current_setting('leadforge.agency_id', true))
+    with check (agency_id = current_setting('leadforge.agency_id', true));
+comment on table analytics_version is 'leadforge:read-model';

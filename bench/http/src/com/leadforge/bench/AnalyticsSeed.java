@@ -44,7 +44,7 @@ final class AnalyticsSeed {
                         responded, deleted, version, changed_at, created_at, source, first_qualified_at,
                         first_contacted_at, first_responded_at)
                     select md5(%1$s || 'l' || i)::uuid, %1$s,
-                        md5(%1$s || 'c' || (1 + (i * i) %% %3$d))::uuid,
+                        md5(%1$s || 'c' || (1 + (i::bigint * i) %% %3$d))::uuid,
                         (array['new','contacted','responded','qualified','nurturing','converted','disqualified'])
                             [1 + i %% 7],
                         case when i %% 25 < 3 then 'qualified' when i %% 25 = 3 then 'disqualified' else 'pending' end,

@@ -19,6 +19,7 @@ import com.leadforge.analytics.overview.OverviewResource;
 import com.leadforge.analytics.overview.OverviewResponse;
 import com.leadforge.analytics.report.ActivityReader;
 import com.leadforge.analytics.report.AnalyticsScope;
+import com.leadforge.analytics.report.AnswerCache;
 import com.leadforge.analytics.report.DateRange;
 import com.leadforge.analytics.report.Figures;
 import com.leadforge.analytics.report.ReportParameters;
@@ -73,13 +74,15 @@ public class DashboardResource {
     private final AnalyticsScope scope;
     private final ActivityReader reader;
     private final EntityManager entityManager;
+    private final AnswerCache cache;
 
     public DashboardResource(TenantContext tenant, AnalyticsScope scope, ActivityReader reader,
-            EntityManager entityManager) {
+            EntityManager entityManager, AnswerCache cache) {
         this.tenant = tenant;
         this.scope = scope;
         this.reader = reader;
         this.entityManager = entityManager;
+        this.cache = cache;
     }
 
     @GET
@@ -93,11 +96,16 @@ public class DashboardResource {
         ZoneId zone = parameters.zone(tz);
         parameters.check();
         String agencyId = tenant.requireAgencyId();
+        ReportPeriod period = ReportParameters.period(checkedRange, zone, "day");
+        return cache.get(agencyId, List.of("dashboard", checkedRange, zone.getId(), period.current().end(),
+                scope.cacheKey()), Dashboard.class, () -> compute(agencyId, zone, period));
+    }
+
+    private Dashboard compute(String agencyId, ZoneId zone, ReportPeriod period) {
         Optional<List<UUID>> granted = scope.grantedCampaigns();
 
         AgencyOverview counters = AgencyOverview.<AgencyOverview>find("agencyId", agencyId).firstResultOptional()
                 .orElseGet(AgencyOverview::new);
-        ReportPeriod period = ReportParameters.period(checkedRange, zone, "day");
         long[][] created = reader.byBucket(agencyId, ActivityReader.Scope.AGENCY, List.of(period.previous().from(zone),
                 period.current().from(zone), period.current().to(zone)));
         long current = created[1][LeadActivity.CREATED];

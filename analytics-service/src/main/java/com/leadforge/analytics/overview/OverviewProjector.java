@@ -82,6 +82,11 @@ public class OverviewProjector implements EventHandler {
 
     @Override
     public void apply(IncomingEvent event) {
+        applyOne(event);
+        bumpVersion(event.agencyId());
+    }
+
+    private void applyOne(IncomingEvent event) {
         EventType type = EventType.fromType(event.type()).orElse(null);
         if (event.type().startsWith(LEAD_EVENT_PREFIX)) {
             LeadEventData data = event.data(LeadEventData.class);
@@ -178,11 +183,26 @@ public class OverviewProjector implements EventHandler {
                     continue;
                 }
             }
-            apply(event);
+            applyOne(event);
             settle.run();
         }
         leadStates.applyAll(agencyId, snapshots);
         creations.forEach((day, count) -> countCreations(agencyId, day, count));
+        bumpVersion(agencyId);
+    }
+
+    /**
+     * Marks the agency's analytics as changed, in the transaction of the change: cached answers are keyed by this
+     * value, so they are invalidated by the events that change them, on every replica.
+     */
+    private void bumpVersion(String agencyId) {
+        entityManager.createNativeQuery("""
+                insert into analytics_version (agency_id, version)
+                values (:agency, (extract(epoch from clock_timestamp()) * 1000000)::bigint)
+                on conflict (agency_id) do update set version = greatest(analytics_version.version + 1,
+                    (extract(epoch from clock_timestamp()) * 1000000)::bigint)""")
+                .setParameter("agency", agencyId)
+                .executeUpdate();
     }
 
     private static String requireText(IncomingEvent event, String value) {

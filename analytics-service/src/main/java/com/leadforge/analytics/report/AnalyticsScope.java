@@ -36,6 +36,11 @@ public class AnalyticsScope {
         this.callerScope = callerScope;
     }
 
+    /** What a cached answer's key must hold of the caller: the client's subject, or "" for the whole agency. */
+    public String cacheKey() {
+        return callerScope.grantedSubjectOnly().orElse("");
+    }
+
     /** The campaigns a client-only caller may read, or empty for a caller that reads the whole agency. */
     @Transactional(TxType.MANDATORY)
     public Optional<List<UUID>> grantedCampaigns() {

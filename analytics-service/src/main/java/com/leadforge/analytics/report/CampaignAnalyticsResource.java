@@ -82,11 +82,14 @@ public class CampaignAnalyticsResource {
     private final TenantContext tenant;
     private final AnalyticsScope scope;
     private final ActivityReader reader;
+    private final AnswerCache cache;
 
-    public CampaignAnalyticsResource(TenantContext tenant, AnalyticsScope scope, ActivityReader reader) {
+    public CampaignAnalyticsResource(TenantContext tenant, AnalyticsScope scope, ActivityReader reader,
+            AnswerCache cache) {
         this.tenant = tenant;
         this.scope = scope;
         this.reader = reader;
+        this.cache = cache;
     }
 
     @GET
@@ -104,9 +107,14 @@ public class CampaignAnalyticsResource {
         parameters.check();
         String agencyId = tenant.requireAgencyId();
         UUID campaignId = parseId(id);
-        AnalyticsScope.Campaign campaign = scope.campaign(campaignId);
-
         ReportPeriod period = ReportParameters.period(checkedRange, zone, grouping);
+        return cache.get(agencyId, List.of("campaign", campaignId, checkedRange, grouping, zone.getId(),
+                period.current().end(), scope.cacheKey()), CampaignAnalytics.class,
+                () -> compute(agencyId, campaignId, period));
+    }
+
+    private CampaignAnalytics compute(String agencyId, UUID campaignId, ReportPeriod period) {
+        AnalyticsScope.Campaign campaign = scope.campaign(campaignId);
         long[][] sums = reader.byBucket(agencyId, new ActivityReader.Scope(campaignId, null), period.bounds());
         int previousBuckets = period.previous().buckets().size();
         long[] previous = ActivityReader.total(sums, 0, previousBuckets);

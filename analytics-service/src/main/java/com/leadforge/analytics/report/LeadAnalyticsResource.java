@@ -87,13 +87,15 @@ public class LeadAnalyticsResource {
     private final AnalyticsScope scope;
     private final ActivityReader reader;
     private final EntityManager entityManager;
+    private final AnswerCache cache;
 
     public LeadAnalyticsResource(TenantContext tenant, AnalyticsScope scope, ActivityReader reader,
-            EntityManager entityManager) {
+            EntityManager entityManager, AnswerCache cache) {
         this.tenant = tenant;
         this.scope = scope;
         this.reader = reader;
         this.entityManager = entityManager;
+        this.cache = cache;
     }
 
     @GET
@@ -110,10 +112,15 @@ public class LeadAnalyticsResource {
         UUID campaign = parameters.uuid("campaign_id", campaignId);
         parameters.check();
         String agencyId = tenant.requireAgencyId();
-        ActivityReader.Scope covered = scope.scope(campaign);
-
         // One bucket per period: the answer needs totals, not a timeline.
         ReportPeriod period = ReportParameters.period(checkedRange, zone, "day");
+        return cache.get(agencyId, java.util.Arrays.asList("leads", campaign, checkedRange, grouping, zone.getId(),
+                period.current().end(), scope.cacheKey()), LeadAnalytics.class,
+                () -> compute(agencyId, campaign, grouping, zone, period));
+    }
+
+    private LeadAnalytics compute(String agencyId, UUID campaign, String grouping, ZoneId zone, ReportPeriod period) {
+        ActivityReader.Scope covered = scope.scope(campaign);
         List<java.time.Instant> bounds = List.of(period.previous().from(zone), period.current().from(zone),
                 period.current().to(zone));
         long[][] sums = reader.byBucket(agencyId, covered, bounds);

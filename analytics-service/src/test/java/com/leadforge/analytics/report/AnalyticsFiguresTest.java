@@ -282,6 +282,42 @@ class AnalyticsFiguresTest {
         assertEquals(0, byUtcDay.get(day.plusDays(1).toString()));
     }
 
+    /**
+     * Answers are cached per replica under the agency's analytics_version: a transaction that applies the agency's
+     * events on any replica (here: written to the database as another replica's consumer would commit it) changes the
+     * version, and the next answer is computed afresh; the same change without a new version is not seen (the answer
+     * really came from the cache). A new event consumed here is seen at once.
+     */
+    @Test
+    void cachedAnswersLastUntilTheAgencysNextAppliedEventOnAnyReplica() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        EventHistory history = new EventHistory(agency);
+        history.lead(null, "csv", Instant.now().minusSeconds(60));
+        history.publishInOrder(bootstrapServers, dataSource);
+        assertEquals(1, json(agency, "/api/v1/analytics/dashboard").getInt("overview.leads.total"));
+
+        sql(agency, "update agency_overview set leads_total = leads_total + 10");
+        assertEquals(1, json(agency, "/api/v1/analytics/dashboard").getInt("overview.leads.total"),
+                "no new version: the cached answer");
+        sql(agency, "update analytics_version set version = version + 1");
+        assertEquals(11, json(agency, "/api/v1/analytics/dashboard").getInt("overview.leads.total"),
+                "another replica applied an event: answered afresh");
+
+        EventHistory more = new EventHistory(agency);
+        more.lead(null, "csv", Instant.now().minusSeconds(30));
+        more.publishInOrder(bootstrapServers, dataSource);
+        assertEquals(12, json(agency, "/api/v1/analytics/dashboard").getInt("overview.leads.total"));
+        assertEquals(2, json(agency, "/api/v1/analytics/leads?range=7d").getInt("metrics.total"));
+    }
+
+    private void sql(String agency, String statement) throws java.sql.SQLException {
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement s = connection.createStatement()) {
+            s.execute("select set_config('leadforge.agency_id', '" + agency + "', false)");
+            s.execute(statement);
+        }
+    }
+
     private static String get(String agency, String path) {
         return given().auth().oauth2(TestTokens.token(agency, "researcher")).get(path).then().statusCode(200)
                 .extract().asString();

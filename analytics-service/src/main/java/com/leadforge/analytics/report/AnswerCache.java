@@ -1,0 +1,75 @@
+package com.leadforge.analytics.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * Analytics answers cached per replica, keyed by the agency's {@code analytics_version}, which every transaction that
+ * applies the agency's events changes (whichever replica consumed them): an answer is served again only while no event
+ * of its agency has been applied since, so the cache is correct with any number of replicas and needs no TTL. The
+ * version is read before the answer is computed, so a cached answer is never older than its key. Bounded (least
+ * recently used entries go first); an agency without a version (no event applied yet) is not cached.
+ */
+@ApplicationScoped
+public class AnswerCache {
+
+    private final EntityManager entityManager;
+    private final Map<List<Object>, Object> entries;
+    private final Counter hits;
+    private final Counter misses;
+
+    public AnswerCache(EntityManager entityManager, MeterRegistry registry,
+            @ConfigProperty(name = "leadforge.analytics.cache.max-entries", defaultValue = "2000") int maxEntries) {
+        this.entityManager = entityManager;
+        this.entries = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Object>, Object> eldest) {
+                return size() > maxEntries;
+            }
+        };
+        this.hits = registry.counter("leadforge_analytics_cache_requests_total", "outcome", "hit");
+        this.misses = registry.counter("leadforge_analytics_cache_requests_total", "outcome", "miss");
+    }
+
+    /** The answer for {@code key} (which must name everything the answer depends on but the agency's events). */
+    @Transactional(TxType.MANDATORY)
+    public <T> T get(String agencyId, List<Object> key, Class<T> type, Supplier<T> compute) {
+        @SuppressWarnings("unchecked")
+        List<Number> versions = entityManager.createNativeQuery(
+                "select version from analytics_version where agency_id = :agency")
+                .setParameter("agency", agencyId).getResultList();
+        if (versions.isEmpty()) {
+            misses.increment();
+            return compute.get();
+        }
+        List<Object> fullKey = new java.util.ArrayList<>(key.size() + 2);
+        fullKey.add(agencyId);
+        fullKey.add(versions.get(0).longValue());
+        fullKey.addAll(key);
+        Object cached;
+        synchronized (entries) {
+            cached = entries.get(fullKey);
+        }
+        if (type.isInstance(cached)) {
+            hits.increment();
+            return type.cast(cached);
+        }
+        misses.increment();
+        T answer = compute.get();
+        synchronized (entries) {
+            entries.put(fullKey, answer);
+        }
+        return answer;
+    }
+}
