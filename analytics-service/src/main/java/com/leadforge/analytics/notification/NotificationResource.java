@@ -114,7 +114,7 @@ public class NotificationResource {
         List<Object[]> rows = bind(entityManager.createNativeQuery("""
                 select n.id, n.type, n.title, n.message, true, n.related_entity_type, n.related_entity_id,
                     n.action_url, n.action_label, n.created_at
-                from notification n where n.id = :id and """ + VISIBLE), audience)
+                from notification n where n.id = :id and %s""".formatted(VISIBLE)), audience)
                 .setParameter("id", id)
                 .getResultList();
         return view(rows.get(0));

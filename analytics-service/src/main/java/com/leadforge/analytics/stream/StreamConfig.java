@@ -11,6 +11,9 @@ public interface StreamConfig {
     /** How long rows stay in the log: the window within which Last-Event-ID resumes without loss. */
     Duration retention();
 
+    /** How often the retention purge runs (a scheduler expression such as {@code 10m}). */
+    String purgeInterval();
+
     /** Comment lines this often keep proxies and load balancers from closing a quiet stream. */
     Duration heartbeatInterval();
 
