@@ -23,6 +23,7 @@ import com.leadforge.shared.events.DataSourceChangedEvent;
 import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.events.ScrapingJobEvent;
+import com.leadforge.shared.events.ScrapingJobLoggedEvent;
 import com.leadforge.shared.events.Topics;
 import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.IncomingEvent;
@@ -147,6 +148,15 @@ public class LiveUpdatesHandler implements EventHandler {
                     SCRAPING_JOB_RESUMED, SCRAPING_JOB_COMPLETED, SCRAPING_JOB_FAILED, SCRAPING_JOB_CANCELLED ->
                 job(event, type, event.data(ScrapingJobEvent.class));
             case DATA_SOURCE_TESTED -> dataSourceTested(event, event.data(DataSourceChangedEvent.class));
+            case SCRAPING_JOB_LOGGED -> {
+                ScrapingJobLoggedEvent line = event.data(ScrapingJobLoggedEvent.class);
+                if (line.jobId() == null || tooOldForStream(line.createdAt())) {
+                    yield List.of();
+                }
+                yield List.of(new StreamLog.Row("job_log", true, null, line.jobId(), null, null, payload(
+                        "job_id", line.jobId(), "log_id", line.logId(), "level", line.level(),
+                        "message", line.message(), "created_at", line.createdAt())));
+            }
             default -> List.of();
         };
     }

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.leadforge.analytics.stream.StreamHub;
 import com.leadforge.shared.events.CampaignClientGrantedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
@@ -34,6 +36,7 @@ import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.events.LeadStatusChangedEvent;
 import com.leadforge.shared.events.ScrapingJobEvent;
+import com.leadforge.shared.events.ScrapingJobLoggedEvent;
 import com.leadforge.testsupport.Await;
 import com.leadforge.testsupport.SseClient;
 import com.leadforge.testsupport.TestTokens;
@@ -51,6 +54,7 @@ import jakarta.inject.Inject;
 class LiveStreamTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -147,6 +151,29 @@ class LiveStreamTest {
                 "notification"), clientSees, "a client: its granted campaign and its own notification only");
         assertTrue(foreign.drain(Duration.ofMillis(300)).isEmpty(), "another agency sees nothing");
         clientEvents.forEach(event -> assertNotNull(event.id(), "every event carries its position"));
+    }
+
+    @Test
+    void jobLogLinesReachOnlyTheStreamsWatchingThatJob() {
+        String agency = UUID.randomUUID().toString();
+        UUID watched = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        SseClient watching = stream(token("watcher-" + agency, agency, "researcher"), "?watch_job=" + watched);
+        SseClient notWatching = stream(token("admin-" + agency, agency, "agency_admin"), "");
+        Await.until("two streams registered", WAIT, () -> hub.openStreams() >= 2);
+        List<String> ids = List.of(
+                events.publish(agency, EventType.SCRAPING_JOB_LOGGED, watched, new ScrapingJobLoggedEvent(watched,
+                        agency, 1, "info", "Worker started", Instant.now())),
+                events.publish(agency, EventType.SCRAPING_JOB_LOGGED, other, new ScrapingJobLoggedEvent(other,
+                        agency, 2, "info", "Another job's line", Instant.now())));
+        events.awaitApplied(ids);
+        SseClient.Event line = watching.await("the watched job's line", WAIT, e -> "job_log".equals(e.name()));
+        assertEquals(watched.toString(), json(line).path("job_id").asText());
+        assertEquals("Worker started", json(line).path("message").asText());
+        assertTrue(watching.drain(Duration.ofMillis(500)).stream().noneMatch(e -> "job_log".equals(e.name())),
+                "not another job's lines");
+        assertTrue(notWatching.drain(Duration.ofMillis(300)).stream().noneMatch(e -> "job_log".equals(e.name())),
+                "log lines only for a stream watching the job");
     }
 
     @Test
@@ -286,15 +313,20 @@ class LiveStreamTest {
                 case "lead" -> "lead_id";
                 default -> "campaign_id";
             };
-            int at = e.data().indexOf("\"" + field + "\":\"");
-            return e.name() + ":" + (at < 0 ? "?" : e.data().substring(at + field.length() + 4,
-                    at + field.length() + 40));
+            return e.name() + ":" + json(e).path(field).asText("?");
         }).collect(Collectors.toSet());
     }
 
     private static String label(SseClient.Event event) {
-        int at = event.data().indexOf("\"label\":\"");
-        return at < 0 ? event.data() : event.data().substring(at + 9, event.data().indexOf('"', at + 9));
+        return json(event).path("label").asText(event.data());
+    }
+
+    private static JsonNode json(SseClient.Event event) {
+        try {
+            return JSON.readTree(event.data());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("event data is not JSON: " + event, e);
+        }
     }
 
     private static boolean isAscending(List<String> positions) {
