@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.leadforge.analytics.notification.Audience;
@@ -51,6 +53,8 @@ public class StreamResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @APIResponse(responseCode = "200", description = "The caller's live updates, until the token expires",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
     public void stream(@HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("watch_job") String watchJob,
             @Context SseEventSink sink, @Context Sse sse) {
