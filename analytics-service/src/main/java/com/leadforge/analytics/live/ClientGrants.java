@@ -1,10 +1,7 @@
 package com.leadforge.analytics.live;
 
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,26 +48,4 @@ public class ClientGrants {
                 .getResultList();
     }
 
-    /** The campaigns shared with any of {@code users}, as (user, campaign) pairs folded into one set per call. */
-    @SuppressWarnings("unchecked")
-    public Set<String> grantedPairs(String agencyId, Collection<String> users) {
-        if (users.isEmpty()) {
-            return Set.of();
-        }
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select user_id, campaign_id from campaign_client_grant
-                where agency_id = :agency and granted and user_id in (:users)""")
-                .setParameter("agency", agencyId)
-                .setParameter("users", users)
-                .getResultList();
-        Set<String> pairs = new HashSet<>();
-        for (Object[] row : rows) {
-            pairs.add(pair((String) row[0], (UUID) row[1]));
-        }
-        return pairs;
-    }
-
-    public static String pair(String user, UUID campaign) {
-        return user + "|" + campaign;
-    }
 }

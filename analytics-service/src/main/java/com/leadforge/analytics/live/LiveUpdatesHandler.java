@@ -162,9 +162,6 @@ public class LiveUpdatesHandler implements EventHandler {
     }
 
     private List<StreamLog.Row> lead(IncomingEvent event, Set<UUID> touchedCampaigns) {
-        if (!event.type().startsWith(LEAD_PREFIX + "") || IGNORED.contains(event.type())) {
-            return List.of();
-        }
         LeadEventData data = event.data(LeadEventData.class);
         LeadSnapshot lead = data.lead();
         if (lead == null || lead.leadId() == null) {

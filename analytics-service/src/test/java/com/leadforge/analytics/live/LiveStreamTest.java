@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.leadforge.analytics.stream.LiveRetention;
 import com.leadforge.analytics.stream.StreamHub;
 import com.leadforge.shared.events.CampaignClientGrantedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
@@ -64,6 +65,9 @@ class LiveStreamTest {
 
     @Inject
     StreamHub hub;
+
+    @Inject
+    LiveRetention retention;
 
     @TestHTTPResource("/api/v1/stream")
     URI streamUri;
@@ -301,6 +305,56 @@ class LiveStreamTest {
             SseClient again = stream(researcher, "");
             return again.status() == 200;
         });
+    }
+
+    @Test
+    void retentionPurgesOldRowsAndAResumeFromBeforeThemIsToldSo() throws Exception {
+        String agency = UUID.randomUUID().toString();
+        String old;
+        try (Connection connection = writer(agency)) {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into stream_event (agency_id, kind, staff_only, payload, created_at)
+                    values (?, 'lead', false, '{"label":"old"}', now() - interval '2 days')""")) {
+                // Two old rows: a client that saw the first resumes after it, and the second has been purged.
+                insert.setString(1, agency);
+                insert.executeUpdate();
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into notification (id, agency_id, audience_role, type, title, message, created_at,
+                        source_event_id, recipient_key)
+                    values (?, ?, 'agency_admin', 'info', 'old', 'old', now() - interval '100 days', ?, 'role')""")) {
+                insert.setObject(1, UUID.randomUUID());
+                insert.setString(2, agency);
+                insert.setString(3, UUID.randomUUID().toString());
+                insert.executeUpdate();
+            }
+            connection.commit();
+        }
+        try (Connection connection = writer(agency);
+                PreparedStatement position = connection.prepareStatement(
+                        "select xid::text || '-' || id from stream_event where agency_id = ? order by xid, id limit 1")) {
+            position.setString(1, agency);
+            try (java.sql.ResultSet rs = position.executeQuery()) {
+                rs.next();
+                old = rs.getString(1);
+            }
+            insert(connection, agency, "fresh");
+            connection.commit();
+        }
+        assertTrue(retention.purge(Instant.now()) >= 2);
+        try (Connection connection = writer(agency);
+                PreparedStatement count = connection.prepareStatement(
+                        "select (select count(*) from stream_event), (select count(*) from notification)");
+                java.sql.ResultSet rs = count.executeQuery()) {
+            rs.next();
+            assertEquals(1, rs.getLong(1), "the fresh row stays, the old ones are gone");
+            assertEquals(0, rs.getLong(2), "notifications past their retention are gone");
+        }
+        SseClient resumed = stream(token("admin-" + agency, agency, "agency_admin"), "", "Last-Event-ID", old);
+        SseClient.Event reset = resumed.await("reset", WAIT, e -> true);
+        assertEquals("reset", reset.name(), "first the notice that events were missed");
+        assertEquals("fresh", label(resumed.await("the retained row", WAIT, e -> "lead".equals(e.name()))));
     }
 
     private static Set<String> kinds(List<SseClient.Event> received) {
