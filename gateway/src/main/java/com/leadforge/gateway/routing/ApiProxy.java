@@ -307,7 +307,6 @@ public class ApiProxy {
         GatewayHeaders.copyResponseHeaders(upstreamResponse.headers(), response.headers());
         response.putHeader(GatewayHeaders.REQUEST_ID, requestId);
         response.putHeader("X-Accel-Buffering", "no");
-        response.putHeader("Cache-Control", "no-store");
         if (upstreamResponse.getHeader("Content-Length") == null) {
             response.setChunked(true);
         }
