@@ -45,7 +45,7 @@ public class LiveRetention {
         this.notificationRetention = notificationRetention;
     }
 
-    @Scheduled(every = "${leadforge.stream.purge-interval:10m}", delayed = "${leadforge.purge.initial-delay:1m}",
+    @Scheduled(every = "${leadforge.stream.purge-interval:10m}", delayed = "${leadforge.stream.purge-initial-delay:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {

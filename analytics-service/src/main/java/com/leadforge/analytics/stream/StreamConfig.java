@@ -3,6 +3,7 @@ package com.leadforge.analytics.stream;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** {@code leadforge.stream.*}: see the "Live stream" section of application.properties. */
 @ConfigMapping(prefix = "leadforge.stream")
@@ -13,6 +14,10 @@ public interface StreamConfig {
 
     /** How often the retention purge runs (a scheduler expression such as {@code 10m}). */
     String purgeInterval();
+
+    /** Delay of the first purge after start-up. */
+    @WithDefault("1m")
+    String purgeInitialDelay();
 
     /** Comment lines this often keep proxies and load balancers from closing a quiet stream. */
     Duration heartbeatInterval();

@@ -320,6 +320,12 @@ class LiveStreamTest {
                 insert.executeUpdate();
                 insert.executeUpdate();
             }
+            try (PreparedStatement known = connection.prepareStatement(
+                    "insert into stream_agency (agency_id) values (?) on conflict do nothing")) {
+                // What StreamLog does with every write: the purge visits the agencies listed here.
+                known.setString(1, agency);
+                known.executeUpdate();
+            }
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into notification (id, agency_id, audience_role, type, title, message, created_at,
                         source_event_id, recipient_key)
