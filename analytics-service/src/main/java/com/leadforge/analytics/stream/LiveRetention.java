@@ -17,6 +17,7 @@ import com.leadforge.shared.tenancy.TenantContext;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -141,21 +142,27 @@ public class LiveRetention {
         long run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} on a connection whose row-level security admits {@code agency} (autocommit: short steps). */
+    /**
+     * Runs {@code work} on a connection whose row-level security admits {@code agency} (autocommit: short steps), in
+     * a unit of work of its own: a caller's active request context (whose tenant may be another agency) is set aside
+     * and restored.
+     */
     private long asAgency(String agency, Work work) throws SQLException {
         ManagedContext requestContext = Arc.container().requestContext();
-        boolean activated = !requestContext.isActive();
-        if (activated) {
-            requestContext.activate();
+        InjectableContext.ContextState outer = requestContext.isActive() ? requestContext.getState() : null;
+        if (outer != null) {
+            requestContext.deactivate();
         }
+        requestContext.activate();
         try {
             Arc.container().instance(TenantContext.class).get().enter(agency, "system");
             try (Connection connection = dataSource.getConnection()) {
                 return work.run(connection);
             }
         } finally {
-            if (activated) {
-                requestContext.terminate();
+            requestContext.terminate();
+            if (outer != null) {
+                requestContext.activate(outer);
             }
         }
     }
