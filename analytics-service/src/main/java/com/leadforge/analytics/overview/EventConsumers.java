@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import com.leadforge.analytics.live.LiveUpdatesHandler;
 import com.leadforge.shared.inbox.ReliableConsumer;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -22,28 +23,34 @@ public class EventConsumers {
 
     private final ReliableConsumer reliableConsumer;
     private final OverviewProjector projector;
+    private final LiveUpdatesHandler liveUpdates;
 
-    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector) {
+    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector,
+            LiveUpdatesHandler liveUpdates) {
         this.reliableConsumer = reliableConsumer;
         this.projector = projector;
+        this.liveUpdates = liveUpdates;
     }
 
     @Incoming("lead-events")
     @Blocking("event-consumers")
     public void onLeadEvents(ConsumerRecords<String, String> records) {
         reliableConsumer.consumeBatch(projector, list(records));
+        reliableConsumer.consumeBatch(liveUpdates, list(records));
     }
 
     @Incoming("campaign-events")
     @Blocking("event-consumers")
     public void onCampaignEvents(ConsumerRecords<String, String> records) {
         reliableConsumer.consumeBatch(projector, list(records));
+        reliableConsumer.consumeBatch(liveUpdates, list(records));
     }
 
     @Incoming("scraping-events")
     @Blocking("event-consumers")
     public void onScrapingEvents(ConsumerRecords<String, String> records) {
         reliableConsumer.consumeBatch(projector, list(records));
+        reliableConsumer.consumeBatch(liveUpdates, list(records));
     }
 
     private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {

@@ -140,7 +140,8 @@ class ScrapingOverviewTest {
     private int appliedCount() {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement count = connection.prepareStatement(
-                        "select count(*) from processed_event where event_id = any (?)")) {
+                        "select count(*) from processed_event where consumer = 'analytics.overview'"
+                                + " and event_id = any (?)")) {
             count.setArray(1, connection.createArrayOf("varchar", published.toArray()));
             try (ResultSet rows = count.executeQuery()) {
                 rows.next();

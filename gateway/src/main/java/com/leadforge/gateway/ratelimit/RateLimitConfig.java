@@ -37,6 +37,8 @@ public interface RateLimitConfig {
         Limits export();
 
         Limits health();
+
+        Limits stream();
     }
 
     /** Two buckets per route class: one per user and one per agency; a request needs a token from both. */
@@ -56,6 +58,7 @@ public interface RateLimitConfig {
             case BULK -> classes().bulk();
             case EXPORT -> classes().export();
             case HEALTH -> classes().health();
+            case STREAM -> classes().stream();
         };
     }
 }

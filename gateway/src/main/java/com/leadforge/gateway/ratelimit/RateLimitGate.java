@@ -90,7 +90,7 @@ public class RateLimitGate {
         }));
     }
 
-    RateLimiter.Subject subjectOf(SecurityIdentity identity, HttpServerRequest request) {
+    public RateLimiter.Subject subjectOf(SecurityIdentity identity, HttpServerRequest request) {
         if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token) {
             String user = token.getSubject() != null ? token.getSubject() : token.getName();
             String agency;

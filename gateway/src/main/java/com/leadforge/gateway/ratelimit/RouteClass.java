@@ -28,8 +28,17 @@ public enum RouteClass {
      */
     EXPORT("export"),
     /** The gateway's own {@code /api/health}. */
-    HEALTH("health");
+    HEALTH("health"),
+    /**
+     * The live stream ({@code GET /api/v1/stream}, server-sent events): one request lives for as long as the token,
+     * so it is counted when it opens (a reconnect loop must not hammer the service), relayed unbuffered without the
+     * ordinary response and idle timeouts, on a connection pool of its own and within per-user and per-agency bounds
+     * on open streams ({@code routing.StreamSlots}), so streams can never take the connections other routes need.
+     */
+    STREAM("stream");
 
+    /** The one streaming path. */
+    public static final String STREAM_PATH = "/api/v1/stream";
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final Set<String> BULK_WORDS = Set.of("bulk", "batch", "batches", "import", "imports", "reconcile");
     private static final Set<String> BULK_PREFIXES = Set.of("bulk", "batch");
@@ -55,6 +64,9 @@ public enum RouteClass {
         String lower = path == null ? "" : path.toLowerCase(Locale.ROOT);
         if (lower.equals("/api/health") || lower.startsWith("/api/health/")) {
             return HEALTH;
+        }
+        if (lower.equals(STREAM_PATH) && READS.contains(method)) {
+            return STREAM;
         }
         String[] segments = lower.split("/");
         boolean bulk = false;

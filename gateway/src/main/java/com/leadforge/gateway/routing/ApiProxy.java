@@ -57,11 +57,15 @@ public class ApiProxy {
     private final Vertx vertx;
     private final BodySizeLimit bodySizeLimit;
     private final ClientAddress clientAddress;
+    private final StreamSlots streamSlots;
+    /** Live streams hold their connection for as long as they are open: a pool of their own, no wait queue. */
+    private final HttpClient streamClient;
 
     public ApiProxy(RouteTable routes, AccessPolicy policy, ProblemResponses problems, GatewayConfig config,
             Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit,
-            ClientAddress clientAddress) {
+            ClientAddress clientAddress, StreamSlots streamSlots) {
         this.clientAddress = clientAddress;
+        this.streamSlots = streamSlots;
         this.routes = routes;
         this.policy = policy;
         this.problems = problems;
@@ -74,6 +78,12 @@ public class ApiProxy {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setMaxPoolSize(config.maxConnectionsPerService())
                 .setMaxWaitQueueSize(config.maxWaitingRequestsPerService())
+                .setKeepAlive(true)
+                .setDecompressionSupported(false));
+        this.streamClient = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setMaxPoolSize(config.stream().maxConnections())
+                .setMaxWaitQueueSize(0)
                 .setKeepAlive(true)
                 .setDecompressionSupported(false));
     }
@@ -125,7 +135,29 @@ public class ApiProxy {
         policy.check(identity, request.method(), request.getHeader(Roles.ACTING_AGENCY_HEADER))
                 .ifPresentOrElse(
                         refusal -> problems.send(ctx, refusal.type(), refusal.detail(), requestId),
-                        () -> forwardSafely(ctx, context, route.get(), path, routeClass, requestId));
+                        () -> {
+                            if (routeClass == RouteClass.STREAM && !holdStreamSlot(ctx, identity, requestId)) {
+                                return;
+                            }
+                            forwardSafely(ctx, context, route.get(), path, routeClass, requestId);
+                        });
+    }
+
+    /**
+     * Takes a slot for a live stream (429 problem when the user or agency holds its maximum); it is given back when
+     * the response ends or the connection closes, whichever comes first.
+     */
+    private boolean holdStreamSlot(RoutingContext ctx, SecurityIdentity identity, String requestId) {
+        var subject = rateLimits.subjectOf(identity, ctx.request());
+        StreamSlots.Result result = streamSlots.acquire(subject.user(), subject.agency());
+        if (result.slot().isEmpty()) {
+            problems.send(ctx, ProblemType.RATE_LIMITED, result.refusal(), requestId);
+            return false;
+        }
+        StreamSlots.Slot slot = result.slot().get();
+        // Runs when the response ends and when the connection closes first (Vert.x Web hooks both).
+        ctx.addEndHandler(ignored -> slot.release());
+        return true;
     }
 
     private void forwardSafely(RoutingContext ctx, Context context, RouteTable.Route route, RequestPath path,
@@ -152,8 +184,11 @@ public class ApiProxy {
                 .set("X-Forwarded-Host", forwardedValue(inbound, client, "X-Forwarded-Host",
                         String.valueOf(inbound.authority())));
         boolean longRunning = routeClass == RouteClass.BULK || routeClass == RouteClass.EXPORT;
-        Duration responseTimeout = longRunning ? config.longRunning().responseTimeout() : config.responseTimeout();
-        Duration idleTimeout = longRunning ? config.longRunning().idleTimeout() : config.idleTimeout();
+        boolean stream = routeClass == RouteClass.STREAM;
+        Duration responseTimeout = stream ? config.stream().responseTimeout()
+                : longRunning ? config.longRunning().responseTimeout() : config.responseTimeout();
+        Duration idleTimeout = stream ? config.stream().idleTimeout()
+                : longRunning ? config.longRunning().idleTimeout() : config.idleTimeout();
         RequestOptions options = new RequestOptions()
                 .setMethod(inbound.method())
                 .setHost(route.baseUri().getHost())
@@ -163,10 +198,15 @@ public class ApiProxy {
                 .setIdleTimeout(idleTimeout.toMillis())
                 .setHeaders(headers);
 
-        guards.call(route.service(), inbound.method(), () -> onContext(context, () -> exchange(ctx, options,
+        HttpClient via = stream ? streamClient : this.client;
+        guards.call(route.service(), inbound.method(), () -> onContext(context, () -> exchange(via, ctx, options,
                 responseTimeout)))
                 .whenComplete((upstreamResponse, failure) -> context.runOnContext(ignored -> {
                     if (failure == null) {
+                        if (stream) {
+                            relayStream(ctx, upstreamResponse, requestId);
+                            return;
+                        }
                         relay(ctx, upstreamResponse, requestId);
                     } else {
                         upstreamFailed(ctx, route, failure, requestId);
@@ -178,10 +218,10 @@ public class ApiProxy {
      * Connects, sends the streamed request and waits (at most {@code responseTimeout}) for the response head; the
      * response body stays paused until {@link #relay} pipes it.
      */
-    private Future<HttpClientResponse> exchange(RoutingContext routingContext, RequestOptions options,
-            Duration responseTimeout) {
+    private Future<HttpClientResponse> exchange(HttpClient via, RoutingContext routingContext,
+            RequestOptions options, Duration responseTimeout) {
         HttpServerRequest inbound = routingContext.request();
-        return client.request(options).<HttpClientResponse>compose(upstream -> {
+        return via.request(options).<HttpClientResponse>compose(upstream -> {
             AtomicBoolean timedOut = new AtomicBoolean();
             AtomicBoolean tooLarge = new AtomicBoolean();
             long timer = vertx.setTimer(responseTimeout.toMillis(), id -> {
@@ -255,6 +295,27 @@ public class ApiProxy {
         }
         response.send(upstreamResponse).onFailure(failure -> LOG.debugf("Relay of %s interrupted: %s", requestId,
                 failure.getMessage()));
+    }
+
+    /**
+     * Relays a live stream: chunk by chunk as each arrives (Vert.x writes and flushes every buffer; nothing is
+     * aggregated), marked for proxies in front not to buffer either, and the service's stream is closed as soon as the
+     * client goes so that neither side holds a connection for a reader who left.
+     */
+    private void relayStream(RoutingContext ctx, HttpClientResponse upstreamResponse, String requestId) {
+        var response = ctx.response().setStatusCode(upstreamResponse.statusCode());
+        GatewayHeaders.copyResponseHeaders(upstreamResponse.headers(), response.headers());
+        response.putHeader(GatewayHeaders.REQUEST_ID, requestId);
+        response.putHeader("X-Accel-Buffering", "no");
+        if (upstreamResponse.getHeader("Content-Length") == null) {
+            response.setChunked(true);
+        }
+        Runnable closeUpstream = () -> upstreamResponse.request().reset();
+        ctx.addEndHandler(ignored -> closeUpstream.run());
+        response.send(upstreamResponse).onFailure(failure -> {
+            LOG.debugf("Stream %s ended: %s", requestId, failure.getMessage());
+            closeUpstream.run();
+        });
     }
 
     private void upstreamFailed(RoutingContext ctx, RouteTable.Route route, Throwable failure, String requestId) {

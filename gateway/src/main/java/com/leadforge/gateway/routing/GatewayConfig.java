@@ -28,6 +28,9 @@ public interface GatewayConfig {
 
     int maxConnectionsPerService();
 
+    /** The live stream route: its own timeouts, connection pool and bounds on open streams. */
+    Stream stream();
+
     /** Bound on each of the gateway's own requests to a service (readiness for /api/health, OpenAPI documents). */
     Duration downstreamProbeTimeout();
 
@@ -65,6 +68,23 @@ public interface GatewayConfig {
         Duration responseTimeout();
 
         Duration idleTimeout();
+    }
+
+    interface Stream {
+        /** Time allowed for the service to send the stream's response head. */
+        Duration responseTimeout();
+
+        /** Longest silence on an open stream (the service sends a heartbeat every 15 s). */
+        Duration idleTimeout();
+
+        /** Connections to the streaming service at most (= open streams through this gateway); 503 beyond. */
+        int maxConnections();
+
+        /** Open streams per user (token sub) through this gateway; 429 beyond. */
+        int maxPerUser();
+
+        /** Open streams per agency through this gateway; 429 beyond. */
+        int maxPerAgency();
     }
 
     interface Resilience {

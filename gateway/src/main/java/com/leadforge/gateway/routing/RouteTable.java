@@ -17,6 +17,8 @@ import jakarta.inject.Singleton;
  * <tr><td>{@code /api/v1/campaigns/**}</td><td>campaign-service</td></tr>
  * <tr><td>{@code /api/v1/data-sources/**}, {@code /api/v1/jobs/**}</td><td>scraping-service</td></tr>
  * <tr><td>{@code /api/v1/analytics/**}</td><td>analytics-service</td></tr>
+ * <tr><td>{@code /api/v1/stream}</td><td>analytics-service: the live stream (server-sent events), fed from the
+ * same events; relayed as {@link com.leadforge.gateway.ratelimit.RouteClass#STREAM}.</td></tr>
  * <tr><td>{@code /api/v1/notifications/**}</td><td>analytics-service: notifications are derived from the same
  * events the analytics read models consume, so the analytics-service owns them rather than a service of their
  * own.</td></tr>
@@ -50,7 +52,8 @@ public class RouteTable {
                 new Route("/api/v1/jobs", "scraping-service", scraping, URI.create(management.scraping())),
                 new Route("/api/v1/analytics", "analytics-service", analytics, URI.create(management.analytics())),
                 new Route("/api/v1/notifications", "analytics-service", analytics,
-                        URI.create(management.analytics())));
+                        URI.create(management.analytics())),
+                new Route("/api/v1/stream", "analytics-service", analytics, URI.create(management.analytics())));
     }
 
     public Optional<Route> resolve(String path) {

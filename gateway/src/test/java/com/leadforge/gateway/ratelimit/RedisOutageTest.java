@@ -68,6 +68,11 @@ class RedisOutageTest {
                 public RateLimitConfig.Limits health() {
                     return limits;
                 }
+
+                @Override
+                public RateLimitConfig.Limits stream() {
+                    return limits;
+                }
             };
         }
     }

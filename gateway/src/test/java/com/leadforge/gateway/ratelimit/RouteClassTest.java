@@ -20,6 +20,9 @@ class RouteClassTest {
         assertEquals(RouteClass.EXPORT, RouteClass.of(HttpMethod.POST, "/api/v1/campaigns/7/Export"));
         assertEquals(RouteClass.HEALTH, RouteClass.of(HttpMethod.GET, "/api/health"));
         assertEquals(RouteClass.DEFAULT, RouteClass.of(HttpMethod.GET, "/api/healthy"));
+        assertEquals(RouteClass.STREAM, RouteClass.of(HttpMethod.GET, "/api/v1/stream"));
+        assertEquals(RouteClass.MUTATIONS, RouteClass.of(HttpMethod.POST, "/api/v1/stream"));
+        assertEquals(RouteClass.DEFAULT, RouteClass.of(HttpMethod.GET, "/api/v1/streams"));
     }
 
     @Test

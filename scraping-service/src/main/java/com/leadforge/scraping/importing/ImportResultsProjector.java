@@ -93,7 +93,7 @@ public class ImportResultsProjector implements EventHandler {
                 if (outcome.field() != null) {
                     details.put("field", outcome.field());
                 }
-                JobLog.write(job.id, JobLog.Level.WARNING, "Record " + outcome.seq() + " rejected: "
+                JobLog.writeDetail(job.id, JobLog.Level.WARNING, "Record " + outcome.seq() + " rejected: "
                         + outcome.reason() + (outcome.field() == null ? "" : " (" + outcome.field() + ")"), details);
             } else if (BatchImportedEvent.DUPLICATE.equals(outcome.outcome())
                     && duplicates.size() < DUPLICATES_NAMED_PER_BATCH) {

@@ -23,6 +23,6 @@ public class JobEvents {
                 new ScrapingJobEvent(job.id, job.agencyId, job.dataSourceId, job.sourceType.code(), job.campaignId,
                         job.status.code(), job.progress, job.recordsProcessed, job.recordsImported,
                         job.recordsDuplicate, job.recordsRejected, job.errorCount,
-                        job.status == JobStatus.FAILED ? job.lastError : null, actor, at));
+                        job.status == JobStatus.FAILED ? job.lastError : null, actor, at, job.createdBy));
     }
 }

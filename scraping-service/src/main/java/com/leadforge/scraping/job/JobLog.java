@@ -8,6 +8,12 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
+import com.leadforge.shared.events.EventType;
+import com.leadforge.shared.events.ScrapingJobLoggedEvent;
+import com.leadforge.shared.outbox.OutboxWriter;
+import com.leadforge.shared.tenancy.TenantContext;
+
+import io.quarkus.arc.Arc;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -55,7 +61,25 @@ public class JobLog extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Writes a line and publishes it (event {@code scraping_job.logged}) in the same transaction, for live viewers. */
     public static void write(UUID jobId, Level level, String message, Map<String, Object> details) {
+        JobLog line = persist(jobId, level, message, details);
+        TenantContext tenant = Arc.container().instance(TenantContext.class).get();
+        String agencyId = line.agencyId != null ? line.agencyId : tenant.requireAgencyId();
+        Arc.container().instance(OutboxWriter.class).get().append(EventType.SCRAPING_JOB_LOGGED, agencyId, jobId,
+                tenant.actor(), new ScrapingJobLoggedEvent(jobId, agencyId, line.id, line.level, line.message,
+                        line.createdAt));
+    }
+
+    /**
+     * Writes a per-record detail line (a rejected record) without publishing it: an import's thousands of rejections
+     * must not become thousands of events; the batch summary line that counts them is published.
+     */
+    public static void writeDetail(UUID jobId, Level level, String message, Map<String, Object> details) {
+        persist(jobId, level, message, details);
+    }
+
+    private static JobLog persist(UUID jobId, Level level, String message, Map<String, Object> details) {
         JobLog line = new JobLog();
         line.jobId = jobId;
         line.level = level.code();
@@ -63,5 +87,6 @@ public class JobLog extends PanacheEntityBase {
         line.details = details;
         line.createdAt = Instant.now();
         line.persist();
+        return line;
     }
 }

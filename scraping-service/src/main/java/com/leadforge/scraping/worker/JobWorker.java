@@ -300,7 +300,8 @@ public class JobWorker {
                             job.campaignId, job.batchesSent, job.createdBy, batch.records()));
         }
         for (ReadBatch.Rejection rejection : batch.rejected()) {
-            JobLog.write(job.id, JobLog.Level.WARNING, "Record " + rejection.seq() + " rejected: " + rejection.reason(),
+            JobLog.writeDetail(job.id, JobLog.Level.WARNING,
+                    "Record " + rejection.seq() + " rejected: " + rejection.reason(),
                     Map.of("seq", rejection.seq(), "reason", rejection.reason(), "detail", rejection.detail()));
         }
         job.recordsRead += batch.size();

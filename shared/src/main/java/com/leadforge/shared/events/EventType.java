@@ -39,7 +39,8 @@ public enum EventType {
     SCRAPING_JOB_COMPLETED("scraping_job", "completed", 1, Topics.SCRAPING_EVENTS),
     SCRAPING_JOB_FAILED("scraping_job", "failed", 1, Topics.SCRAPING_EVENTS),
     SCRAPING_JOB_CANCELLED("scraping_job", "cancelled", 1, Topics.SCRAPING_EVENTS),
-    SCRAPING_JOB_RECORDS_SCRAPED("scraping_job", "records_scraped", 1, Topics.SCRAPING_EVENTS);
+    SCRAPING_JOB_RECORDS_SCRAPED("scraping_job", "records_scraped", 1, Topics.SCRAPING_EVENTS),
+    SCRAPING_JOB_LOGGED("scraping_job", "logged", 1, Topics.SCRAPING_EVENTS);
 
     private final String aggregate;
     private final String type;

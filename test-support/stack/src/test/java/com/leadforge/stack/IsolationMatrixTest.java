@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.leadforge.testsupport.Await;
 import com.leadforge.testsupport.ForgedTokens;
+import com.leadforge.testsupport.SseClient;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -61,6 +63,7 @@ class IsolationMatrixTest {
         Map<String, String> before = snapshotAcme(stack);
 
         List<String> failures = new ArrayList<>();
+        List<String> streams = new ArrayList<>();
         int endpoints = 0;
         int calls = 0;
         for (String service : SERVICES) {
@@ -77,6 +80,11 @@ class IsolationMatrixTest {
                     Map.Entry<String, JsonNode> operation = operations.next();
                     String method = operation.getKey().toUpperCase(Locale.ROOT);
                     if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                        continue;
+                    }
+                    if (isEventStream(operation.getValue())) {
+                        // Never ends, so no answer to judge: liveStreamShowsAnotherAgencyNothing covers it.
+                        streams.add(method + " " + path.getKey());
                         continue;
                     }
                     endpoints++;
@@ -107,8 +115,62 @@ class IsolationMatrixTest {
         System.out.printf("Isolation matrix: %d endpoints x %d roles = %d cross-agency calls%n", endpoints,
                 CALLERS.size(), calls);
         assertTrue(endpoints > 0, "no endpoint found in the OpenAPI documents");
+        assertEquals(List.of("GET /api/v1/stream"), streams, "a new event stream needs a case like the live stream's");
         assertEquals(List.of(), failures, "cross-agency calls that were not refused cleanly");
         assertEquals(before, snapshotAcme(stack), "Acme's resources changed through another agency's calls");
+    }
+
+    /**
+     * The live stream is the one endpoint that never answers completely: Beacon's callers (every role) hold it open
+     * while Acme's campaign changes status, which reaches Acme's admins as a campaign event and a notification. Acme's
+     * own admin stream must show both (the window was long enough); no Beacon stream may show anything of Acme's.
+     */
+    @Test
+    void liveStreamShowsAnotherAgencyNothing(Stack stack) throws Exception {
+        createAcmeResources(stack);
+        String campaignId = acmeIds.get("campaigns");
+        java.net.URI stream = java.net.URI.create(stack.gatewayUrl() + "/api/v1/stream");
+        List<SseClient> beacon = new ArrayList<>();
+        try (SseClient acme = SseClient.open(stream, "Authorization",
+                "Bearer " + KeycloakTokens.of(stack, "admin-acme"))) {
+            assertEquals(200, acme.status());
+            for (Map.Entry<String, String> caller : CALLERS.entrySet()) {
+                List<String> headers = new ArrayList<>(List.of("Authorization",
+                        "Bearer " + KeycloakTokens.of(stack, caller.getValue())));
+                if (caller.getKey().equals("super_admin")) {
+                    headers.addAll(List.of("X-Agency-Id", BEACON));
+                }
+                SseClient client = SseClient.open(stream, headers.toArray(String[]::new));
+                beacon.add(client);
+                assertEquals(200, client.status(), caller.getKey() + " may open its own agency's stream");
+            }
+            given().baseUri(stack.gatewayUrl()).auth().oauth2(KeycloakTokens.of(stack, "admin-acme"))
+                    .contentType(ContentType.JSON).body("{\"status\":\"paused\"}")
+                    .when().put("/api/v1/campaigns/" + campaignId).then().statusCode(200);
+            acme.await("Acme's campaign event", java.time.Duration.ofSeconds(30),
+                    e -> "campaign".equals(e.name()) && e.data().contains(campaignId));
+            acme.await("Acme's admin notification", java.time.Duration.ofSeconds(30),
+                    e -> "notification".equals(e.name()) && e.data().contains(campaignId));
+            for (SseClient client : beacon) {
+                for (SseClient.Event event : client.drain(java.time.Duration.ofSeconds(1))) {
+                    for (String marker : acmeMarkers) {
+                        assertTrue(event.data() == null || !event.data().contains(marker),
+                                "a Beacon stream showed Acme's " + marker + ": " + event);
+                    }
+                }
+            }
+        } finally {
+            beacon.forEach(SseClient::close);
+        }
+    }
+
+    private static boolean isEventStream(JsonNode operation) {
+        for (JsonNode response : operation.path("responses")) {
+            if (response.path("content").has("text/event-stream")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -210,6 +272,25 @@ class IsolationMatrixTest {
                 .then().statusCode(201);
         acmeIds.put("leads", leadId);
         acmeIds.put("campaigns", campaignId);
+        // Activating the campaign notifies Acme's admins: the notification endpoints have a real one to aim at.
+        given().baseUri(stack.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"status\":\"active\"}")
+                .when().put("/api/v1/campaigns/" + campaignId).then().statusCode(200);
+        String[] notificationId = new String[1];
+        Await.until("Acme's admin notified of its campaign", java.time.Duration.ofSeconds(60), () -> {
+            List<Map<String, Object>> mine = given().baseUri(stack.gatewayUrl()).auth().oauth2(admin)
+                    .when().get("/api/v1/notifications?pageSize=100").then().statusCode(200).extract()
+                    .jsonPath().getList("data");
+            for (Map<String, Object> notification : mine) {
+                if (campaignId.equals(notification.get("related_entity_id"))) {
+                    notificationId[0] = String.valueOf(notification.get("id"));
+                    return true;
+                }
+            }
+            return false;
+        });
+        acmeIds.put("notifications", notificationId[0]);
+        acmeMarkers.add(notificationId[0]);
         acmeIds.put("data-sources", dataSourceId);
         // Analytics of one campaign (/api/v1/analytics/campaigns/{id}): Acme's campaign, seen through its events.
         acmeIds.put("analytics", campaignId);

@@ -1,0 +1,244 @@
+package com.leadforge.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.leadforge.stack.Stack;
+
+/**
+ * Many live streams through the gateway on the real stack: opens the streams, changes a campaign's status at a steady
+ * rate, and measures for every (stream, event) the time from the change ({@code occurred_at} in the event, set by
+ * campaign-service) to the client reading the SSE event: outbox, Kafka, the live-updates consumer, the stream log,
+ * the delivery thread, analytics' and the gateway's relays. Also the resident memory and heap of the gateway and
+ * analytics-service before and after opening the streams. Not a test: prints the figures and exits 0.
+ *
+ * <p>Arguments: streams, events, events per second, work directory, results file.
+ */
+public final class StreamBench {
+
+    static final double TARGET_P95_MS = 250;
+    static final String ADMIN = "admin-acme";
+    static final Pattern CAMPAIGN_EVENT = Pattern.compile("\"campaign_id\":\"([^\"]+)\".*\"occurred_at\":\"([^\"]+)\"");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        int streams = Integer.parseInt(args[0]);
+        int events = Integer.parseInt(args[1]);
+        int rate = Integer.parseInt(args[2]);
+        Path work = Path.of(args[3]).toAbsolutePath();
+        Path results = Path.of(args[4]).toAbsolutePath();
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path keycloak = Path.of(System.getProperty("leadforge.keycloak.dist"));
+        deleteRecursively(work);
+        System.out.println("Starting PostgreSQL, Kafka, Keycloak and the five services on free ports (logs: "
+                + work.resolve("logs") + ") ...");
+        try (Stack stack = Stack.start(new Stack.Layout(root, keycloak, work, false, Stack.StackPorts.free()))) {
+            run(stack, streams, events, rate, results);
+        }
+    }
+
+    private static void run(Stack stack, int streams, int events, int rate, Path results) throws Exception {
+        String token = token(stack, ADMIN);
+        String campaign = send(stack, "POST", "/api/v1/campaigns", token,
+                "{\"name\":\"Stream bench " + System.nanoTime() + "\"}", 201).path("id").asText();
+        Memory gatewayBefore = Memory.of(stack, "gateway");
+        Memory analyticsBefore = Memory.of(stack, "analytics-service");
+
+        System.out.printf("Opening %d streams through the gateway ...%n", streams);
+        ConcurrentLinkedQueue<double[]> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch allOpen = new CountDownLatch(streams);
+        List<CompletableFuture<?>> bodies = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/stream"))
+                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+            bodies.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+                if (response.statusCode() != 200) {
+                    failed.incrementAndGet();
+                    allOpen.countDown();
+                    return;
+                }
+                opened.incrementAndGet();
+                allOpen.countDown();
+                response.body().forEach(line -> {
+                    if (line.startsWith("data: ") && line.contains(campaign)) {
+                        Matcher matcher = CAMPAIGN_EVENT.matcher(line);
+                        if (matcher.find()) {
+                            double millis = (System.currentTimeMillis()
+                                    - Instant.parse(matcher.group(2)).toEpochMilli());
+                            latencies.add(new double[] { millis });
+                        }
+                    }
+                });
+            }).exceptionally(failure -> {
+                failed.incrementAndGet();
+                allOpen.countDown();
+                return null;
+            }));
+        }
+        if (!allOpen.await(120, TimeUnit.SECONDS)) {
+            System.out.println("Not every stream answered within 120 s");
+        }
+        System.out.printf("%d streams open, %d refused or failed; settling 5 s ...%n", opened.get(), failed.get());
+        Thread.sleep(5_000); // let the services settle before the memory reading (a measurement pause, not a wait)
+        Memory gatewayAfter = Memory.of(stack, "gateway");
+        Memory analyticsAfter = Memory.of(stack, "analytics-service");
+
+        System.out.printf("Changing the campaign's status %d times at %d/s ...%n", events, rate);
+        String[] statuses = { "active", "paused" };
+        long every = 1000L / rate;
+        for (int i = 0; i < events; i++) {
+            long started = System.nanoTime();
+            send(stack, "PUT", "/api/v1/campaigns/" + campaign, token, "{\"status\":\"" + statuses[i % 2] + "\"}",
+                    200);
+            long left = every - Duration.ofNanos(System.nanoTime() - started).toMillis();
+            if (left > 0) {
+                Thread.sleep(left); // pacing the writes, not waiting for an outcome
+            }
+        }
+        long expected = (long) opened.get() * events;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (latencies.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling the delivered count until every delivery arrived or the deadline passed
+        }
+        List<Double> sorted = new ArrayList<>(latencies.stream().map(l -> l[0]).toList());
+        sorted.sort(Comparator.naturalOrder());
+        StringBuilder table = new StringBuilder();
+        table.append("| streams open | events | deliveries (expected) | p50 ms | p95 ms | p99 ms | max ms | target p95 |\n");
+        table.append("|---|---|---|---|---|---|---|---|\n");
+        table.append(String.format(Locale.ROOT, "| %d (%d failed) | %d | %d (%d) | %.0f | %.0f | %.0f | %.0f | %s |%n",
+                opened.get(), failed.get(), events, sorted.size(), expected, percentile(sorted, 50),
+                percentile(sorted, 95), percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
+                percentile(sorted, 95) < TARGET_P95_MS ? "met (< 250)" : "MISSED (< 250)"));
+        table.append("\n| process | RSS before MB | RSS after MB | RSS per stream KB | heap before MB | heap after MB |"
+                + " heap per stream KB |\n|---|---|---|---|---|---|---|\n");
+        table.append(Memory.row("gateway", gatewayBefore, gatewayAfter, opened.get()));
+        table.append(Memory.row("analytics-service", analyticsBefore, analyticsAfter, opened.get()));
+        System.out.println(table);
+        Files.createDirectories(results.getParent());
+        Files.writeString(results, table.toString());
+        bodies.forEach(body -> body.cancel(true));
+    }
+
+    /** Resident memory (from /proc) and heap in use (from the service's metrics) of one stack process. */
+    record Memory(long rssBytes, long heapBytes) {
+
+        static Memory of(Stack stack, String module) {
+            return new Memory(rss(module), heap(stack, module));
+        }
+
+        static String row(String module, Memory before, Memory after, int streams) {
+            int n = Math.max(1, streams);
+            return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.0f | %.0f | %.1f |%n", module,
+                    before.rssBytes / 1e6, after.rssBytes / 1e6, (after.rssBytes - before.rssBytes) / 1024.0 / n,
+                    before.heapBytes / 1e6, after.heapBytes / 1e6, (after.heapBytes - before.heapBytes) / 1024.0 / n);
+        }
+
+        private static long rss(String module) {
+            Optional<ProcessHandle> process = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(module + "/target/quarkus-app"))
+                            .orElse(false))
+                    .findFirst();
+            if (process.isEmpty()) {
+                return 0;
+            }
+            try (Stream<String> lines = Files.lines(Path.of("/proc/" + process.get().pid() + "/status"))) {
+                return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(0L);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        private static long heap(Stack stack, String module) {
+            try {
+                HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(stack.managementUrl(module) + "/q/metrics")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long heap = 0;
+                for (String line : metrics.body().split("\n")) {
+                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                        heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+                return heap;
+            } catch (IOException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static JsonNode send(Stack stack, String method, String path, String token, String body, int expected)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static String token(Stack stack, String user) throws IOException, InterruptedException {
+        String form = "grant_type=password&client_id=leadforge-cli&username=" + URLEncoder.encode(user,
+                StandardCharsets.UTF_8) + "&password=leadforge";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.tokenEndpoint()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token for " + user + ": " + response.statusCode());
+        }
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
+            }
+        }
+    }
+}
