@@ -7,6 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import com.leadforge.analytics.rebuild.ReadModelRebuilds;
+import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.ReliableConsumer;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -21,11 +23,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventConsumers {
 
     private final ReliableConsumer reliableConsumer;
-    private final OverviewProjector projector;
+    private final EventHandler projector;
 
-    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector) {
+    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector, ReadModelRebuilds rebuilds) {
         this.reliableConsumer = reliableConsumer;
-        this.projector = projector;
+        // While a rebuild is building, each poll also reaches its fresh read models (docs/operations.md).
+        this.projector = rebuilds.liveAndFresh(projector);
     }
 
     @Incoming("lead-events")
