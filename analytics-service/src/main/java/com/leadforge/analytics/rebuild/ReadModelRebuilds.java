@@ -272,6 +272,9 @@ public class ReadModelRebuilds {
     @Scheduled(every = "${leadforge.analytics.rebuild.reap-interval:30s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
+        if (stopping.get()) {
+            return;
+        }
         try {
             int abandoned = store.reapAbandoned();
             if (abandoned > 0) {
@@ -279,7 +282,7 @@ public class ReadModelRebuilds {
                 metrics.finished(RebuildStatus.ABANDONED);
             }
         } catch (RuntimeException e) {
-            LOG.debugf("Could not look for abandoned rebuilds: %s", e.getMessage());
+            LOG.warnf("Could not look for abandoned rebuilds, trying again later: %s", e.getMessage());
         }
     }
 

@@ -120,6 +120,16 @@ final class ReadModelSet {
         // Indexes are recreated below under their live names: LIKE would name them after their columns, and a later
         // migration that drops or alters an index by name would then fail on the rebuilt table.
         execute(connection, "create table " + fresh + " (like " + live + " including all excluding indexes)");
+        // LIKE copies the comments of columns, not the table's own, which marks it as a read model.
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select obj_description(?::regclass, 'pg_class')")) {
+            statement.setString(1, live);
+            for (String[] comment : rows(statement, 1)) {
+                if (comment[0] != null) {
+                    execute(connection, "comment on table " + fresh + " is '" + comment[0].replace("'", "''") + "'");
+                }
+            }
+        }
         try (PreparedStatement statement = connection.prepareStatement("""
                 select conname, pg_get_constraintdef(oid) from pg_constraint
                 where conrelid = ?::regclass and contype in ('p', 'u', 'x') order by conname""")) {

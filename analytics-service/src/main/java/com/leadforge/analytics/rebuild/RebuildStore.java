@@ -215,7 +215,7 @@ public class RebuildStore {
         try (PreparedStatement statement = connection.prepareStatement("""
                 select id, state, requested_by, cancel_requested, tables, applied, skipped, error, started_at,
                     switched_at, finished_at
-                from read_model_rebuild """ + where)) {
+                from read_model_rebuild""" + " " + where)) {
             if (id != null) {
                 statement.setObject(1, id);
             }
