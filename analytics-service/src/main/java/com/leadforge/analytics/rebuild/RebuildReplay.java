@@ -74,6 +74,21 @@ public class RebuildReplay {
         this.metrics = metrics;
     }
 
+    /**
+     * The event partitions whose first records retention has deleted ({@code topic-partition@offset}). Dead-letter
+     * topics may be truncated: what they held was re-driven into the event topics or is poison either way.
+     */
+    static List<String> truncatedHistory(Map<TopicPartition, Long> beginningOffsets) {
+        List<String> truncated = new ArrayList<>();
+        beginningOffsets.forEach((partition, offset) -> {
+            if (offset != null && offset > 0 && !partition.topic().endsWith(Topics.DEAD_LETTER_SUFFIX)) {
+                truncated.add(partition.topic() + "-" + partition.partition() + "@" + offset);
+            }
+        });
+        truncated.sort(null);
+        return truncated;
+    }
+
     Outcome replay(Run run, List<EventHandler> projectors) {
         long applied = 0;
         long skipped = 0;
@@ -91,6 +106,13 @@ public class RebuildReplay {
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+            List<String> truncated = truncatedHistory(begin);
+            if (!truncated.isEmpty()) {
+                // Switching to read models built from part of the history would silently replace right figures
+                // with wrong ones: refuse, and say what retention took (docs/operations.md "Rebuilding analytics").
+                throw new ReplayFailed("the topics no longer hold their whole history (retention deleted the start of "
+                        + String.join(", ", truncated) + "): a rebuild would replace the read models with partial ones");
+            }
             // The ends as of now: every record before them is replayed; every record after them is produced after the
             // rebuild was marked building, so the live consumers apply it to the fresh set as well.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
