@@ -1,6 +1,7 @@
 package com.leadforge.analytics.overview;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,6 +37,24 @@ public class CampaignStateProjection {
         throw new IllegalStateException("Unexpected timestamp type " + value.getClass().getName());
     }
 
+    /**
+     * Whether a state stamped {@code at} replaces one stamped {@code storedAt}: the later one wins, and two states of
+     * the same instant are ordered by {@code rank} then by name, so that the outcome never depends on which of them
+     * arrived first (a replay applies a history in another order than the live consumer did).
+     */
+    static boolean replaces(Instant storedAt, int storedRank, String storedStatus, Instant at, int rank,
+            String status) {
+        // PostgreSQL keeps microseconds: compare what is stored, or a nanosecond apart would decide by arrival order.
+        int byTime = at.truncatedTo(ChronoUnit.MICROS).compareTo(storedAt.truncatedTo(ChronoUnit.MICROS));
+        if (byTime != 0) {
+            return byTime > 0;
+        }
+        if (rank != storedRank) {
+            return rank > storedRank;
+        }
+        return status.compareTo(storedStatus) > 0;
+    }
+
     /** Returns false when the state is not newer than the stored one. */
     @Transactional(TxType.MANDATORY)
     public boolean apply(String agencyId, UUID campaignId, String status, boolean deleted, Instant changedAt) {
@@ -48,11 +67,11 @@ public class CampaignStateProjection {
         long activeBefore = 0;
         if (!current.isEmpty()) {
             Object[] row = current.get(0);
-            Instant storedAt = toInstant(row[2]);
-            if (storedAt.isAfter(changedAt)) {
+            boolean wasDeleted = (Boolean) row[1];
+            if (!replaces(toInstant(row[2]), wasDeleted ? 1 : 0, (String) row[0], changedAt, deleted ? 1 : 0,
+                    status)) {
                 return false;
             }
-            boolean wasDeleted = (Boolean) row[1];
             totalBefore = wasDeleted ? 0 : 1;
             activeBefore = !wasDeleted && "active".equals(row[0]) ? 1 : 0;
         }

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.leadforge.analytics.live.LiveUpdatesHandler;
+import com.leadforge.analytics.rebuild.ReadModelRebuilds;
+import com.leadforge.shared.inbox.EventHandler;
 import com.leadforge.shared.inbox.ReliableConsumer;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -22,13 +24,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventConsumers {
 
     private final ReliableConsumer reliableConsumer;
-    private final OverviewProjector projector;
+    private final EventHandler projector;
     private final LiveUpdatesHandler liveUpdates;
 
-    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector,
+    public EventConsumers(ReliableConsumer reliableConsumer, OverviewProjector projector, ReadModelRebuilds rebuilds,
             LiveUpdatesHandler liveUpdates) {
         this.reliableConsumer = reliableConsumer;
-        this.projector = projector;
+        // While a rebuild is building, each poll also reaches its fresh read models (docs/operations.md).
+        this.projector = rebuilds.liveAndFresh(projector);
         this.liveUpdates = liveUpdates;
     }
 

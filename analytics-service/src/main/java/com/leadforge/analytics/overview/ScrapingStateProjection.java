@@ -40,35 +40,57 @@ public class ScrapingStateProjection {
     /**
      * A data source's state after {@code created}, {@code updated}, {@code tested} or {@code deleted}. A source first
      * seen through a later event was created before this projection existed, when its creation was already counted
-     * (in the total, not as active).
+     * (in the total, not as active) — unless its creation turns up after all (delivered out of order, or replayed
+     * while the live consumer ran ahead of the replay): the total it was owed is added then, so the outcome is the
+     * same in any order.
      */
     @Transactional(TxType.MANDATORY)
     public boolean dataSource(String agencyId, UUID id, String status, boolean deleted, Instant changedAt,
             boolean creation) {
         @SuppressWarnings("unchecked")
-        List<Object[]> current = entityManager.createNativeQuery(
-                "select status, deleted, changed_at from data_source_state where data_source_id = :id for update")
+        List<Object[]> current = entityManager.createNativeQuery("""
+                select status, deleted, changed_at, created_seen from data_source_state
+                where data_source_id = :id for update""")
                 .setParameter("id", id).getResultList();
         Contribution before = creation ? Contribution.NONE : new Contribution(1, 0, 0, 0, 0, 0, 0);
+        Contribution owed = Contribution.NONE;
         if (!current.isEmpty()) {
             Object[] row = current.get(0);
-            if (CampaignStateProjection.toInstant(row[2]).isAfter(changedAt)) {
-                return false;
+            boolean wasDeleted = (Boolean) row[1];
+            if (creation && !(Boolean) row[3]) {
+                owed = new Contribution(1, 0, 0, 0, 0, 0, 0);
             }
-            before = sourceContribution((String) row[0], (Boolean) row[1]);
+            if (!CampaignStateProjection.replaces(CampaignStateProjection.toInstant(row[2]), wasDeleted ? 1 : 0,
+                    (String) row[0], changedAt, deleted ? 1 : 0, status)) {
+                if (owed.sources() == 0) {
+                    return false;
+                }
+                entityManager.createNativeQuery(
+                        "update data_source_state set created_seen = true where data_source_id = :id")
+                        .setParameter("id", id).executeUpdate();
+                move(agencyId, owed);
+                return true;
+            }
+            before = sourceContribution((String) row[0], wasDeleted).minus(owed);
         }
         entityManager.createNativeQuery("""
-                insert into data_source_state (data_source_id, agency_id, status, deleted, changed_at)
-                values (:id, :agency, :status, :deleted, :changedAt)
+                insert into data_source_state (data_source_id, agency_id, status, deleted, changed_at, created_seen)
+                values (:id, :agency, :status, :deleted, :changedAt, :creation)
                 on conflict (data_source_id) do update set status = excluded.status, deleted = excluded.deleted,
-                    changed_at = excluded.changed_at""")
+                    changed_at = excluded.changed_at,
+                    created_seen = data_source_state.created_seen or excluded.created_seen""")
                 .setParameter("id", id).setParameter("agency", agencyId).setParameter("status", status)
-                .setParameter("deleted", deleted).setParameter("changedAt", changedAt).executeUpdate();
+                .setParameter("deleted", deleted).setParameter("changedAt", changedAt)
+                .setParameter("creation", creation).executeUpdate();
         move(agencyId, sourceContribution(status, deleted).minus(before));
         return true;
     }
 
-    /** A job's state after any of its lifecycle events. */
+    /**
+     * A job's state after any of its lifecycle events. The latest state wins (at the same instant the further one in
+     * the lifecycle); the records count is the highest any event carried, late ones included, so that any order of
+     * the same events ends in the same row.
+     */
     @Transactional(TxType.MANDATORY)
     public boolean job(String agencyId, UUID id, String status, long recordsProcessed, Instant changedAt) {
         @SuppressWarnings("unchecked")
@@ -76,23 +98,31 @@ public class ScrapingStateProjection {
                 "select status, records_processed, changed_at from scraping_job_state where job_id = :id for update")
                 .setParameter("id", id).getResultList();
         Contribution before = Contribution.NONE;
+        String newStatus = status;
+        Instant newChangedAt = changedAt;
         if (!current.isEmpty()) {
             Object[] row = current.get(0);
-            if (CampaignStateProjection.toInstant(row[2]).isAfter(changedAt)) {
-                return false;
+            String storedStatus = (String) row[0];
+            Instant storedAt = CampaignStateProjection.toInstant(row[2]);
+            before = jobContribution(storedStatus, ((Number) row[1]).longValue());
+            if (!CampaignStateProjection.replaces(storedAt, lifecycleRank(storedStatus), storedStatus, changedAt,
+                    lifecycleRank(status), status)) {
+                if (recordsProcessed <= before.records()) {
+                    return false;
+                }
+                newStatus = storedStatus;
+                newChangedAt = storedAt;
             }
-            before = jobContribution((String) row[0], ((Number) row[1]).longValue());
         }
-        // Counts only grow: an event that carries fewer records than stored (same time, other order) keeps the more.
         long records = Math.max(recordsProcessed, before.records());
         entityManager.createNativeQuery("""
                 insert into scraping_job_state (job_id, agency_id, status, records_processed, changed_at)
                 values (:id, :agency, :status, :records, :changedAt)
                 on conflict (job_id) do update set status = excluded.status,
                     records_processed = excluded.records_processed, changed_at = excluded.changed_at""")
-                .setParameter("id", id).setParameter("agency", agencyId).setParameter("status", status)
-                .setParameter("records", records).setParameter("changedAt", changedAt).executeUpdate();
-        move(agencyId, jobContribution(status, records).minus(before));
+                .setParameter("id", id).setParameter("agency", agencyId).setParameter("status", newStatus)
+                .setParameter("records", records).setParameter("changedAt", newChangedAt).executeUpdate();
+        move(agencyId, jobContribution(newStatus, records).minus(before));
         return true;
     }
 
@@ -122,6 +152,17 @@ public class ScrapingStateProjection {
                 statement.executeUpdate();
             }
         });
+    }
+
+    /** A job's statuses in lifecycle order, for two events of the same instant. */
+    private static int lifecycleRank(String status) {
+        return switch (status) {
+            case "pending" -> 0;
+            case "running" -> 1;
+            case "paused" -> 2;
+            case "completed", "failed", "cancelled" -> 3;
+            default -> -1;
+        };
     }
 
     private static Contribution sourceContribution(String status, boolean deleted) {
