@@ -196,12 +196,12 @@ class ReadModelRebuildTest {
         assertEquals(2, after.getInt("overview.leads.responded"));
         assertEquals(1, after.getInt("overview.campaigns.total"));
         assertEquals(0, after.getInt("overview.campaigns.active"));
-        assertEquals(2, after.getInt("overview.dataSources.total"));
-        assertEquals(2, after.getInt("overview.dataSources.active"));
-        assertEquals(2, after.getInt("overview.scraping.totalJobs"));
-        assertEquals(1, after.getInt("overview.scraping.successfulJobs"));
-        assertEquals(1, after.getInt("overview.scraping.runningJobs"));
-        assertEquals(110, after.getInt("overview.scraping.totalRecordsScraped"));
+        assertEquals(2, after.getInt("overview.data_sources.total"));
+        assertEquals(2, after.getInt("overview.data_sources.active"));
+        assertEquals(2, after.getInt("overview.scraping.total_jobs"));
+        assertEquals(1, after.getInt("overview.scraping.successful_jobs"));
+        assertEquals(1, after.getInt("overview.scraping.running_jobs"));
+        assertEquals(110, after.getInt("overview.scraping.total_records_scraped"));
         assertFalse(schemaExists(ReadModelSet.FRESH), "the fresh schema is gone once switched");
 
         // The live consumer writes to the new tables: an event after the switch counts.
