@@ -15,7 +15,8 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 /**
- * Analytics answers cached per replica, keyed by the agency's {@code analytics_version}, which every transaction that
+ * Analytics answers cached per replica, keyed by the agency's {@code analytics_version} (and that table's identity, which a rebuild's switch-over
+ * changes), which every transaction that
  * applies the agency's events changes (whichever replica consumed them): an answer is served again only while no event
  * of its agency has been applied since, so the cache is correct with any number of replicas and needs no TTL. The
  * version is read before the answer is computed, so a cached answer is never older than its key. Bounded (least
@@ -45,17 +46,20 @@ public class AnswerCache {
     /** The answer for {@code key} (which must name everything the answer depends on but the agency's events). */
     @Transactional(TxType.MANDATORY)
     public <T> T get(String agencyId, List<Object> key, Class<T> type, Supplier<T> compute) {
+        // The table's identity too: a rebuild switches in a fresh analytics_version (another relation) whose versions
+        // restart from the rebuild's clock and may repeat one an answer of the old read models was cached under.
         @SuppressWarnings("unchecked")
-        List<Number> versions = entityManager.createNativeQuery(
-                "select version from analytics_version where agency_id = :agency")
+        List<Object[]> versions = entityManager.createNativeQuery(
+                "select version, tableoid::bigint from analytics_version where agency_id = :agency")
                 .setParameter("agency", agencyId).getResultList();
         if (versions.isEmpty()) {
             misses.increment();
             return compute.get();
         }
-        List<Object> fullKey = new java.util.ArrayList<>(key.size() + 2);
+        List<Object> fullKey = new java.util.ArrayList<>(key.size() + 3);
         fullKey.add(agencyId);
-        fullKey.add(versions.get(0).longValue());
+        fullKey.add(((Number) versions.get(0)[0]).longValue());
+        fullKey.add(((Number) versions.get(0)[1]).longValue());
         fullKey.addAll(key);
         Object cached;
         synchronized (entries) {

@@ -69,6 +69,11 @@ class ReadModelRebuildTest {
     static final String REBUILDS = "/admin/analytics/rebuilds";
     /** Columns stamped with the time of writing, not derived from events: a replay writes them anew. */
     static final List<String> WRITE_TIME_COLUMNS = List.of("updated_at");
+    /**
+     * Columns that are a clock, not a figure: analytics_version is the caches' key, which a rebuild deliberately
+     * restarts from its own clock so that no answer cached before the switch can be served after it.
+     */
+    static final List<String> CLOCK_COLUMNS = List.of("analytics_version.version");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -357,7 +362,8 @@ class ReadModelRebuildTest {
                         ResultSet rows = statement.executeQuery("select * from public." + table + " limit 0")) {
                     ResultSetMetaData meta = rows.getMetaData();
                     for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        if (!WRITE_TIME_COLUMNS.contains(meta.getColumnName(i))) {
+                        if (!WRITE_TIME_COLUMNS.contains(meta.getColumnName(i))
+                                && !CLOCK_COLUMNS.contains(table + "." + meta.getColumnName(i))) {
                             columns.add(meta.getColumnName(i));
                         }
                     }
