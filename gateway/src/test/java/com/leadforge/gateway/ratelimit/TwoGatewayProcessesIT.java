@@ -28,8 +28,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 /**
- * Two gateway processes (the packaged application, JVM or native, started twice) share one real redis-server: requests spread over
- * both count against one budget, so the (N+1)th is refused whichever gateway it reaches.
+ * Two gateway processes (the packaged application, JVM or native, started twice) share one real redis-server:
+ * requests spread over both count against one budget, so the (N+1)th is refused whichever gateway it reaches.
  */
 class TwoGatewayProcessesIT {
 

@@ -47,7 +47,7 @@ public class GdprService {
     /**
      * {@code deletedAt} is set for a deleted lead; {@code mergedIntoId} for one merged into another lead — its contact
      * points and history moved to that lead, which holds (and exports, and erases) them since. The endpoint returns
-     * it inside a {@code Response} (for its download headers), out of REST's sight: registered for native images here.
+     * it inside a {@code Response} (for its download headers), out of REST's sight: registered for native images.
      */
     @RegisterForReflection
     public record GdprExport(Instant exportedAt, LeadResponse lead, Instant deletedAt, UUID mergedIntoId,
