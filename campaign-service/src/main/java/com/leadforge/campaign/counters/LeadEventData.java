@@ -4,11 +4,15 @@ import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.inbox.IncomingEvent;
 import com.leadforge.shared.inbox.PoisonEventException;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The only part of a lead event the counters read: the {@code lead} snapshot of the lead after the change. Every
  * lead event type carries it (created, updated, status/qualification changes, campaign moves, contacted, assigned,
- * merged, deleted, erased), so no event type needs a case of its own; other fields are ignored.
+ * merged, deleted, erased), so no event type needs a case of its own; other fields are ignored. Read by the events'
+ * own ObjectMapper, not by REST, so no extension registers it for a native image: hence the annotation.
  */
+@RegisterForReflection
 record LeadEventData(LeadSnapshot lead) {
 
     static final String LEAD_EVENT_PREFIX = "leadforge.lead.";

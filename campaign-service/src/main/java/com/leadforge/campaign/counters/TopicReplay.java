@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -21,6 +19,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import com.leadforge.shared.events.LeadSnapshot;
 import com.leadforge.shared.inbox.IncomingEvent;
 import com.leadforge.shared.inbox.PoisonEventException;
+import com.leadforge.shared.kafka.KafkaClients;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,7 +28,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * published meanwhile are left to the live consumer), with a consumer of its own that joins no group and commits
  * nothing, so the live consumer's position is untouched. Bounded in time ({@code leadforge.reconcile.max-duration},
  * and a fault-tolerance timeout above it) and in memory: only the one agency's leads are kept, at most
- * {@code leadforge.reconcile.max-leads} of them, one compact snapshot each.
+ * {@code leadforge.reconcile.max-leads} of them, one compact snapshot each. The consumer is built by
+ * {@link KafkaClients}, so it reaches the cluster exactly as the service's connector does (TLS, SASL).
  */
 @ApplicationScoped
 public class TopicReplay {
@@ -51,16 +51,16 @@ public class TopicReplay {
         }
     }
 
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final String topic;
     private final Duration maxDuration;
     private final int maxLeads;
 
-    public TopicReplay(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public TopicReplay(KafkaClients clients,
             @ConfigProperty(name = "leadforge.reconcile.topic") String topic,
             @ConfigProperty(name = "leadforge.reconcile.max-duration") Duration maxDuration,
             @ConfigProperty(name = "leadforge.reconcile.max-leads") int maxLeads) {
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
         this.topic = topic;
         this.maxDuration = maxDuration;
         this.maxLeads = maxLeads;
@@ -74,7 +74,7 @@ public class TopicReplay {
         Map<UUID, LeadSnapshot> leads = new HashMap<>();
         long read = 0;
         long skipped = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
                 return new Result(leads, 0, 0); // nothing was ever published
@@ -139,16 +139,15 @@ public class TopicReplay {
         return true;
     }
 
-    private Properties config() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "campaign-reconcile-" + UUID.randomUUID());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    /** A fresh client id per replay: two replays (or a replay and its retry) never share client metrics. */
+    Map<String, Object> consumerConfig() {
+        Map<String, Object> config = clients.consumerConfig("campaign-reconcile-" + UUID.randomUUID(), Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000",
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"));
+        // The connector's map carries the service's group id; a replay reads by assignment and belongs to no group.
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return config;
     }
 }

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import com.leadforge.testsupport.Await;
-import com.leadforge.testsupport.JavaRuntime;
+import com.leadforge.testsupport.PackagedApplication;
 import com.leadforge.testsupport.Ports;
 import com.leadforge.testsupport.RedisServer;
 import com.leadforge.testsupport.TestTokens;
@@ -29,18 +28,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 /**
- * Two gateway processes (the packaged application, started twice) share one real redis-server: requests spread over
- * both count against one budget, so the (N+1)th is refused whichever gateway it reaches.
+ * Two gateway processes (the packaged application, JVM or native, started twice) share one real redis-server:
+ * requests spread over both count against one budget, so the (N+1)th is refused whichever gateway it reaches.
  */
 class TwoGatewayProcessesIT {
 
     static final int READS_PER_USER = 4;
-    static final Path APPLICATION = Path.of("target/quarkus-app/quarkus-run.jar");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void twoGatewayProcessesSharingOneRedisEnforceOneLimit() throws Exception {
-        assertTrue(Files.isRegularFile(APPLICATION), "package the gateway first: " + APPLICATION.toAbsolutePath());
+        PackagedApplication application = PackagedApplication.ofThisModule();
         Vertx vertx = Vertx.vertx();
         try (RedisServer redis = RedisServer.startEphemeral()) {
             HttpServer service = vertx.createHttpServer()
@@ -48,8 +46,8 @@ class TwoGatewayProcessesIT {
                             .end("{}"))
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             String serviceUrl = "http://127.0.0.1:" + service.actualPort();
-            try (GatewayProcess first = GatewayProcess.start("first", redis.url(), serviceUrl);
-                    GatewayProcess second = GatewayProcess.start("second", redis.url(), serviceUrl)) {
+            try (GatewayProcess first = GatewayProcess.start(application, "first", redis.url(), serviceUrl);
+                    GatewayProcess second = GatewayProcess.start(application, "second", redis.url(), serviceUrl)) {
                 String token = TestTokens.user("two-gateways-" + UUID.randomUUID())
                         .agency(UUID.randomUUID().toString()).roles("researcher").sign();
                 List<GatewayProcess> alternating = List.of(first, second, first, second);
@@ -85,10 +83,10 @@ class TwoGatewayProcessesIT {
             this.process = process;
         }
 
-        static GatewayProcess start(String name, String redisUrl, String serviceUrl) throws IOException {
+        static GatewayProcess start(PackagedApplication application, String name, String redisUrl, String serviceUrl)
+                throws IOException {
             int port = Ports.free();
             int managementPort = Ports.free();
-            List<String> command = new ArrayList<>(List.of(JavaRuntime.current(), "-Xmx256m"));
             Map<String, String> properties = new java.util.LinkedHashMap<>(TestTokens.verifierConfig());
             properties.put("quarkus.profile", "test");
             properties.put("quarkus.http.port", String.valueOf(port));
@@ -102,8 +100,9 @@ class TwoGatewayProcessesIT {
                 properties.put("leadforge.gateway.services." + service, serviceUrl);
                 properties.put("leadforge.gateway.management." + service, serviceUrl);
             }
-            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(List.of("-jar", APPLICATION.toAbsolutePath().toString()));
+            List<String> systemProperties = new ArrayList<>();
+            properties.forEach((key, value) -> systemProperties.add("-D" + key + "=" + value));
+            List<String> command = application.command(List.of("-Xmx256m"), systemProperties);
             Path log = Path.of("target", "it-gateway-" + name + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();

@@ -21,6 +21,7 @@ import com.leadforge.shared.problem.ProblemException;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.panache.common.Sort;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -45,8 +46,10 @@ public class GdprService {
 
     /**
      * {@code deletedAt} is set for a deleted lead; {@code mergedIntoId} for one merged into another lead — its contact
-     * points and history moved to that lead, which holds (and exports, and erases) them since.
+     * points and history moved to that lead, which holds (and exports, and erases) them since. The endpoint returns
+     * it inside a {@code Response} (for its download headers), out of REST's sight: registered for native images.
      */
+    @RegisterForReflection
     public record GdprExport(Instant exportedAt, LeadResponse lead, Instant deletedAt, UUID mergedIntoId,
             List<ContactPointResponse> contactPoints, List<ActivityResponse> activities) {
     }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -37,7 +38,11 @@ public final class ActionRequests {
     public record BulkUpdate(@NotEmpty @Size(max = 1000) List<@NotNull UUID> leadIds, @NotNull ObjectNode updates) {
     }
 
-    /** The fields a bulk update may set (identifiers and personal data are edited one lead at a time). */
+    /**
+     * The fields a bulk update may set (identifiers and personal data are edited one lead at a time). Converted from
+     * {@link BulkUpdate#updates()} by {@link JsonBodies}, out of REST's sight: registered for native images by hand.
+     */
+    @RegisterForReflection
     public record BulkFields(LeadStatus status, LeadPriority priority, UUID campaignId,
             @Size(max = 100) String source, Boolean doNotContact, @Size(min = 1, max = 64) String assignedTo) {
     }

@@ -4,7 +4,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A lead as the API shows it. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A lead as the API shows it. JSON and NDJSON exports also write it with the ObjectMapper directly, from a streaming
+ * body REST knows nothing about: registered for native images so an export never depends on another endpoint.
+ */
+@RegisterForReflection
 public record LeadResponse(UUID id, String agencyId, UUID campaignId, String firstName, String lastName, String email,
         String phone, String company, String title, String linkedinUrl, String source, LeadStatus status,
         QualificationStatus qualificationStatus, String qualificationReason, LeadPriority priority, int score,

@@ -3,6 +3,7 @@ package com.leadforge.lead.lead;
 import java.util.Map;
 import java.util.UUID;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -10,8 +11,10 @@ import jakarta.validation.constraints.Size;
 /**
  * Body of {@code PUT /leads/{id}} (every field; an absent one is cleared, except that an absent status is kept and
  * an absent priority becomes medium) and {@code PATCH /leads/{id}} (only the members sent). Qualification and
- * assignment have their own endpoints, because they carry their own events.
+ * assignment have their own endpoints, because they carry their own events. The endpoints take a JSON tree and
+ * convert it ({@link JsonBodies}), so REST does not see this type: it is registered for native images by hand.
  */
+@RegisterForReflection
 public record UpdateLeadRequest(
         @Size(max = 100) String firstName,
         @Size(max = 100) String lastName,

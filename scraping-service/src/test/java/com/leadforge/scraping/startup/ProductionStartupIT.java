@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import com.leadforge.testsupport.JavaRuntime;
+import com.leadforge.testsupport.PackagedApplication;
 
 /**
  * The packaged service in its production profile refuses to start on local defaults: with its database, broker,
@@ -26,7 +26,6 @@ import com.leadforge.testsupport.JavaRuntime;
  */
 class ProductionStartupIT {
 
-    static final Path APPLICATION = Path.of("target/quarkus-app/quarkus-run.jar");
     static final Map<String, String> REQUIRED = Map.of(
             "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/scraping",
             "QUARKUS_DATASOURCE_USERNAME", "scraping",
@@ -67,10 +66,9 @@ class ProductionStartupIT {
 
     /** Runs the packaged service with exactly {@code environment} (nothing inherited) until it exits. */
     private static Result start(Map<String, String> environment) throws IOException, InterruptedException {
-        assertTrue(Files.isRegularFile(APPLICATION), "package the service first: " + APPLICATION.toAbsolutePath());
         Path log = Files.createTempFile(Path.of("target"), "production-startup-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(JavaRuntime.current(), "-Xmx256m", "-jar",
-                APPLICATION.toAbsolutePath().toString())
+        ProcessBuilder builder = new ProcessBuilder(PackagedApplication.ofThisModule()
+                .command(List.of("-Xmx256m"), List.of()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);

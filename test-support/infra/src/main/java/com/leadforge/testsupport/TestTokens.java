@@ -29,6 +29,8 @@ public final class TestTokens {
     public static final String AUDIENCE = "leadforge-api";
     public static final String AGENCY_ACME = "11111111-1111-1111-1111-111111111111";
     public static final String AGENCY_BEACON = "22222222-2222-2222-2222-222222222222";
+    /** The {@code kid} header of every test token (a JWKS serving the test key names it so). */
+    public static final String KEY_ID = "leadforge-test";
 
     private static final PrivateKey SIGNING_KEY = readPrivateKey();
 
@@ -119,7 +121,7 @@ public final class TestTokens {
                 JsonWebSignature jws = new JsonWebSignature();
                 jws.setPayload(jwt.toJson());
                 jws.setKey(SIGNING_KEY);
-                jws.setKeyIdHeaderValue("leadforge-test");
+                jws.setKeyIdHeaderValue(KEY_ID);
                 jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
                 return jws.getCompactSerialization();
             } catch (JoseException e) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import com.leadforge.testsupport.Await;
 import com.leadforge.testsupport.JavaRuntime;
 import com.leadforge.testsupport.KafkaBroker;
+import com.leadforge.testsupport.PackagedApplication;
 import com.leadforge.testsupport.Ports;
 import com.leadforge.testsupport.PostgresServer;
 
@@ -157,10 +158,8 @@ public final class Stack implements AutoCloseable {
     }
 
     private ManagedProcess startService(String module, String database, Path logs) {
-        Path jar = layout.repositoryRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the services first (./mvnw package -DskipTests)");
-        }
+        // The JVM application, or the native executable when the services were built with -Pnative.
+        PackagedApplication application = PackagedApplication.of(layout.repositoryRoot().resolve(module));
         StackPorts ports = layout.ports();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -190,10 +189,9 @@ public final class Stack implements AutoCloseable {
             env.put("LEADFORGE_CRYPTO_ACTIVE_KEY", "stack");
             env.put("LEADFORGE_CRYPTO_KEYS_STACK", credentialKey());
         }
-        List<String> command = new java.util.ArrayList<>(List.of(JavaRuntime.current()));
-        command.addAll(JavaRuntime.serverOptions("64m", "384m"));
-        command.addAll(List.of("-jar", jar.toString()));
-        return ManagedProcess.start(module, command, env, jar.getParent(), logs.resolve(module + ".log"));
+        List<String> command = application.command(JavaRuntime.serverOptions("64m", "384m"), List.of());
+        return ManagedProcess.start(module, command, env, application.workingDirectory(),
+                logs.resolve(module + ".log"));
     }
 
     /** 32 random bytes, base64, created on the stack's first start and kept in its work directory. */
