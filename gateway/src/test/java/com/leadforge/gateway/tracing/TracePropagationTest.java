@@ -1,6 +1,8 @@
 package com.leadforge.gateway.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,6 +13,7 @@ import com.leadforge.gateway.routing.UpstreamStub;
 import com.leadforge.testsupport.RecordedSpans;
 import com.leadforge.testsupport.TestTokens;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -24,7 +27,7 @@ import jakarta.inject.Inject;
 /**
  * With tracing on, the gateway continues the caller's trace (or starts one) in its server span, exchanges with the
  * service in a client span under it, and the service receives that client span's context: the service's server span
- * becomes its child. One traceparent reaches the service, never the caller's raw one.
+ * becomes its child. One traceparent reaches the service, never the caller's raw one. Query values stay out of spans.
  */
 @QuarkusTest
 @TestProfile(TracingOn.class)
@@ -69,6 +72,26 @@ class TracePropagationTest {
         SpanData server = spans.await("its parent", span -> span.getSpanId().equals(client.getParentSpanId()));
         assertEquals(SpanKind.SERVER, server.getKind());
         assertEquals(parts[1], server.getTraceId());
+    }
+
+    @Test
+    void queryValuesNeverReachASpan() {
+        RecordedSpans spans = new RecordedSpans(exporter);
+        String traceId = hex(16);
+        RestAssured.given().auth().oauth2(TestTokens.token(TestTokens.AGENCY_ACME, "researcher"))
+                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                .when().get("/api/v1/leads?search=ada@example.com&pageSize=5")
+                .then().statusCode(200);
+        SpanData server = spans.await("the server span", span -> span.getKind() == SpanKind.SERVER
+                && span.getTraceId().equals(traceId));
+        SpanData client = spans.await("the client span", span -> span.getKind() == SpanKind.CLIENT
+                && span.getTraceId().equals(traceId));
+        assertEquals("search=?&pageSize=?", server.getAttributes().get(AttributeKey.stringKey("url.query")));
+        String full = client.getAttributes().get(AttributeKey.stringKey("url.full"));
+        assertTrue(full == null || full.endsWith("/api/v1/leads?search=?&pageSize=?"), full);
+        assertFalse(RecordedSpans.describe(spans.inTrace(traceId)).contains("ada@"));
+        spans.inTrace(traceId).forEach(span -> assertFalse(span.getAttributes().toString().contains("ada@"),
+                span.getAttributes().toString()));
     }
 
     private static String hex(int bytes) {
