@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.leadforge.gateway.edge.BodySizeLimit;
@@ -57,15 +58,18 @@ public class ApiProxy {
     private final Vertx vertx;
     private final BodySizeLimit bodySizeLimit;
     private final ClientAddress clientAddress;
+    private final boolean tracingDisabled;
     private final StreamSlots streamSlots;
     /** Live streams hold their connection for as long as they are open: a pool of their own, no wait queue. */
     private final HttpClient streamClient;
 
     public ApiProxy(RouteTable routes, AccessPolicy policy, ProblemResponses problems, GatewayConfig config,
             Vertx vertx, RateLimitGate rateLimits, UpstreamGuards guards, BodySizeLimit bodySizeLimit,
-            ClientAddress clientAddress, StreamSlots streamSlots) {
+            ClientAddress clientAddress, StreamSlots streamSlots,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled") boolean tracingDisabled) {
         this.clientAddress = clientAddress;
         this.streamSlots = streamSlots;
+        this.tracingDisabled = tracingDisabled;
         this.routes = routes;
         this.policy = policy;
         this.problems = problems;
@@ -176,8 +180,14 @@ public class ApiProxy {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         GatewayHeaders.copyRequestHeaders(inbound.headers(), headers);
         ClientAddress.Resolved client = clientAddress.resolve(inbound);
+        if (tracingDisabled) {
+            // Nobody records spans, but the services' logs can still be correlated by one trace id per request.
+            headers.set(GatewayHeaders.TRACEPARENT,
+                    GatewayHeaders.traceparent(inbound.getHeader(GatewayHeaders.TRACEPARENT)));
+        }
+        // With tracing on, the HTTP client's instrumentation writes traceparent/tracestate: the context of its client
+        // span, a child of this request's server span (which continued the caller's context, if it sent one).
         headers.set(GatewayHeaders.REQUEST_ID, requestId)
-                .set(GatewayHeaders.TRACEPARENT, GatewayHeaders.traceparent(inbound.getHeader(GatewayHeaders.TRACEPARENT)))
                 // client first, then the trusted proxies, then our peer: services take the first entry.
                 .set("X-Forwarded-For", client.forwardedFor())
                 .set("X-Forwarded-Proto", forwardedValue(inbound, client, "X-Forwarded-Proto", inbound.scheme()))

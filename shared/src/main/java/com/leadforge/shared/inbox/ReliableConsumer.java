@@ -21,6 +21,8 @@ import com.leadforge.shared.events.EventType;
 import com.leadforge.shared.inbox.ConsumerStates.Outcome;
 import com.leadforge.shared.tenancy.TenantContext;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,7 +36,8 @@ import jakarta.enterprise.event.Observes;
  * never re-runs inside a transaction that already failed). Transient failures are retried with capped exponential
  * backoff and without limit, holding the record's partition where it is so that order is kept and nothing is skipped;
  * only poison (unparseable, unknown type or version, no agency) goes to the dead-letter topic. On shutdown a record
- * still being retried is left unacknowledged, so it is delivered again after the restart.
+ * still being retried is left unacknowledged, so it is delivered again after the restart. Each attempt runs in a
+ * CONSUMER span continuing the producer's trace ({@link ConsumerTracing}).
  */
 @ApplicationScoped
 public class ReliableConsumer {
@@ -51,17 +54,20 @@ public class ReliableConsumer {
     private final InboxGuard inbox;
     private final DeadLetters deadLetters;
     private final ConsumerStates states;
+    private final ConsumerTracing tracing;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     public ReliableConsumer(InboxGuard inbox, DeadLetters deadLetters, ConsumerStates states,
+            ConsumerTracing tracing,
             @ConfigProperty(name = "leadforge.events.retry.initial-backoff", defaultValue = "100ms")
             Duration initialBackoff,
             @ConfigProperty(name = "leadforge.events.retry.max-backoff", defaultValue = "5s") Duration maxBackoff) {
         this.inbox = inbox;
         this.deadLetters = deadLetters;
         this.states = states;
+        this.tracing = tracing;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
     }
@@ -179,11 +185,13 @@ public class ReliableConsumer {
         if (requestContext.isActive()) {
             throw new IllegalStateException("An event attempt must run outside any request context");
         }
+        ConsumerTracing.Batch trace = tracing.batch(handler.consumerName(),
+                pending.stream().map(Pending::record).toList(), pending.stream().map(Pending::event).toList());
         requestContext.activate();
-        try {
+        try (Scope traced = trace.makeCurrent()) {
             IncomingEvent first = pending.get(0).event();
             Arc.container().instance(TenantContext.class).get().enter(first.agencyId(), "event:" + first.source());
-            return QuarkusTransaction.requiringNew().call(() -> {
+            Map<ConsumerRecord<String, String>, Outcome> settled = QuarkusTransaction.requiringNew().call(() -> {
                 Set<String> fresh = inbox.firstDeliveries(handler.consumerName(),
                         pending.stream().map(p -> p.event().id()).toList());
                 Map<ConsumerRecord<String, String>, Outcome> outcomes = new IdentityHashMap<>();
@@ -203,8 +211,14 @@ public class ReliableConsumer {
                 }
                 return outcomes;
             });
+            trace.outcomes(settled);
+            return settled;
+        } catch (RuntimeException failure) {
+            trace.failed(failure);
+            throw failure;
         } finally {
             requestContext.terminate();
+            trace.end();
         }
     }
 
@@ -231,7 +245,13 @@ public class ReliableConsumer {
     }
 
     private Outcome attempt(EventHandler handler, ConsumerRecord<String, String> record) {
-        IncomingEvent event = wellFormed(record, handler);
+        IncomingEvent event;
+        try {
+            event = wellFormed(record, handler);
+        } catch (RuntimeException poison) {
+            tracing.poison(handler.consumerName(), record, poison);
+            throw poison;
+        }
         if (event == null) {
             return Outcome.SKIPPED;
         }
@@ -239,18 +259,25 @@ public class ReliableConsumer {
         if (requestContext.isActive()) {
             throw new IllegalStateException("An event attempt must run outside any request context");
         }
+        Span span = tracing.record(handler.consumerName(), record, event);
         requestContext.activate();
-        try {
+        try (Scope traced = span.makeCurrent()) {
             Arc.container().instance(TenantContext.class).get().enter(event.agencyId(), "event:" + event.source());
-            return QuarkusTransaction.requiringNew().call(() -> {
+            Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
                 if (!inbox.firstDelivery(handler.consumerName(), event.id())) {
                     return Outcome.DUPLICATE;
                 }
                 handler.apply(event);
                 return Outcome.APPLIED;
             });
+            ConsumerTracing.outcome(span, outcome);
+            return outcome;
+        } catch (RuntimeException failure) {
+            ConsumerTracing.failed(span, failure);
+            throw failure;
         } finally {
             requestContext.terminate();
+            span.end();
         }
     }
 

@@ -57,6 +57,16 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
+    /**
+     * W3C trace context of the transaction that wrote the event (null without one): the relay's publish span is its
+     * child and the record carries the continuation, so a trace runs from the request into every consumer.
+     */
+    @Column(updatable = false)
+    public String traceparent;
+
+    @Column(updatable = false)
+    public String tracestate;
+
     @Column(name = "published_at")
     public Instant publishedAt;
 

@@ -28,7 +28,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.leadforge.shared.events.CloudEventHeaders;
 import com.leadforge.shared.kafka.KafkaClients;
+import com.leadforge.shared.tracing.TraceContext;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,7 +43,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Sends outbox rows to Kafka as binary-mode CloudEvents and reports, row by row, which the broker acknowledged. The
  * producer is idempotent with acks=all, so a retried send inside the producer never duplicates a record. A failure is
  * told apart as the row's own fault (too large, its topic missing while the broker answers) or the broker's (nothing
- * can be published now), so that only the former counts towards parking the row.
+ * can be published now), so that only the former counts towards parking the row. Each send is a PRODUCER span whose
+ * parent is the trace context stored with the row, ended when the broker answers; the record carries that span's
+ * context ({@code traceparent}/{@code tracestate}) beside the CloudEvents headers.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -58,9 +67,10 @@ public class OutboxPublisher {
     private final String clientId;
     private final long sendTimeoutMillis;
     private final int maxRequestSize;
+    private final Tracer tracer;
     private volatile KafkaProducer<String, String> producer;
 
-    public OutboxPublisher(KafkaClients clients,
+    public OutboxPublisher(KafkaClients clients, OpenTelemetry openTelemetry,
             @ConfigProperty(name = "quarkus.application.name") String applicationName,
             @ConfigProperty(name = "leadforge.outbox.send-timeout", defaultValue = "10000") long sendTimeoutMillis,
             @ConfigProperty(name = "kafka.max.request.size", defaultValue = "1048576") int maxRequestSize) {
@@ -69,6 +79,7 @@ public class OutboxPublisher {
         this.clientId = applicationName + "-outbox";
         this.sendTimeoutMillis = sendTimeoutMillis;
         this.maxRequestSize = maxRequestSize;
+        this.tracer = openTelemetry.getTracer("com.leadforge.shared.outbox");
     }
 
     /**
@@ -92,6 +103,8 @@ public class OutboxPublisher {
             skipped.add(false);
             RuntimeException refusal = topicFailures.computeIfAbsent(event.topic, topic -> topicProblem(kafka, topic));
             ProducerRecord<String, String> record = toRecord(event);
+            Span span = sendSpan(event);
+            TraceContext.inject(Context.root().with(span), record.headers());
             if (refusal == null && estimatedSize(record) > maxRequestSize) {
                 refusal = new RecordTooLargeException("Event of about " + estimatedSize(record)
                         + " bytes exceeds max.request.size " + maxRequestSize);
@@ -99,13 +112,15 @@ public class OutboxPublisher {
             if (refusal != null) {
                 refusedAggregates.add(aggregate);
                 acks.add(CompletableFuture.failedFuture(refusal));
+                endSpan(span, refusal);
                 continue;
             }
             try {
-                acks.add(kafka.send(record));
+                acks.add(kafka.send(record, (metadata, failure) -> endSpan(span, failure)));
             } catch (RuntimeException e) {
                 refusedAggregates.add(aggregate);
                 acks.add(CompletableFuture.failedFuture(e));
+                endSpan(span, e);
             }
         }
         kafka.flush();
@@ -135,6 +150,33 @@ public class OutboxPublisher {
         }
         boolean brokerUnavailable = !anyPublished && !anyTooLarge && !brokerAnswers();
         return new Result(failures, skipped, brokerUnavailable);
+    }
+
+    /**
+     * The send of one row, as a child of the work that wrote it (a new trace when nothing was stored). Explicit parent:
+     * the relay thread itself runs untraced.
+     */
+    private Span sendSpan(OutboxEvent event) {
+        return tracer.spanBuilder("send " + event.topic)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setParent(TraceContext.fromStored(event.traceparent, event.tracestate))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.operation.type", "send")
+                .setAttribute("messaging.operation.name", "send")
+                .setAttribute("messaging.destination.name", event.topic)
+                .setAttribute("messaging.message.id", event.id.toString())
+                .setAttribute("messaging.kafka.message.key", event.aggregateId)
+                .setAttribute("leadforge.event.type", event.eventType)
+                .setAttribute("leadforge.agency_id", event.agencyId)
+                .startSpan();
+    }
+
+    private static void endSpan(Span span, Exception failure) {
+        if (failure != null) {
+            span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+            span.recordException(failure);
+        }
+        span.end();
     }
 
     /** Null when the broker knows {@code topic}; otherwise why not (waits at most max.block.ms, once per batch). */

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.leadforge.shared.tracing.TraceContext;
+
 import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -128,7 +131,8 @@ public class OutboxRelay {
                 }
                 ManagedContext requestContext = Arc.container().requestContext();
                 requestContext.activate();
-                try {
+                // Polling is not worth a trace: each row's send span names its own parent (OutboxPublisher).
+                try (Scope untraced = TraceContext.untraced()) {
                     backoff = relayPending();
                 } finally {
                     requestContext.terminate();
@@ -251,7 +255,7 @@ public class OutboxRelay {
         if (!enabled) {
             return;
         }
-        try {
+        try (Scope untraced = TraceContext.untraced()) {
             QuarkusTransaction.requiringNew().run(() -> {
                 Object[] row = (Object[]) entityManager.createNativeQuery("""
                         select count(*) filter (where parked_at is null),

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import com.leadforge.shared.events.EventJson;
 import com.leadforge.shared.events.EventType;
+import com.leadforge.shared.tracing.TraceContext;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
@@ -15,7 +16,9 @@ import jakarta.transaction.Transactional.TxType;
 
 /**
  * Appends events to the outbox inside the caller's transaction, so that state and event commit or fail together, and
- * wakes the relay as soon as that transaction has committed (the relay's polling is only the safety net).
+ * wakes the relay as soon as that transaction has committed (the relay's polling is only the safety net). Each row
+ * keeps the trace context current at the write (the request's or the consuming event's span), read from memory: no
+ * extra round trip.
  */
 @ApplicationScoped
 public class OutboxWriter {
@@ -42,6 +45,9 @@ public class OutboxWriter {
         event.actor = actor;
         event.payload = EventJson.write(data);
         event.createdAt = Instant.now();
+        TraceContext.W3c trace = TraceContext.current();
+        event.traceparent = trace.traceparent();
+        event.tracestate = trace.tracestate();
         event.persist();
         wakeRelayAfterCommit();
         return event;

@@ -5,8 +5,11 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.leadforge.shared.tracing.TraceContext;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +53,8 @@ public class RetentionPurge {
     @Scheduled(every = "${leadforge.purge.interval:10m}", delayed = "${leadforge.purge.initial-delay:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
-        try {
+        // Housekeeping: its statements are not worth a root trace each.
+        try (Scope untraced = TraceContext.untraced()) {
             int outbox = purgeOutbox();
             int inbox = purgeInbox();
             if (outbox + inbox > 0) {

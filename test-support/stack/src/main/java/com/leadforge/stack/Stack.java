@@ -37,8 +37,17 @@ public final class Stack implements AutoCloseable {
         SERVICES.put("gateway", null);
     }
 
+    /**
+     * Where and how the stack runs. {@code serviceEnvironment} is added to every service's environment last (e.g. the
+     * OTLP exporter settings of a test that collects traces).
+     */
     public record Layout(Path repositoryRoot, Path keycloakDistribution, Path workDirectory, boolean persistent,
-            StackPorts ports) {
+            StackPorts ports, Map<String, String> serviceEnvironment) {
+
+        public Layout(Path repositoryRoot, Path keycloakDistribution, Path workDirectory, boolean persistent,
+                StackPorts ports) {
+            this(repositoryRoot, keycloakDistribution, workDirectory, persistent, ports, Map.of());
+        }
     }
 
     /**
@@ -189,6 +198,7 @@ public final class Stack implements AutoCloseable {
             env.put("LEADFORGE_CRYPTO_ACTIVE_KEY", "stack");
             env.put("LEADFORGE_CRYPTO_KEYS_STACK", credentialKey());
         }
+        env.putAll(layout.serviceEnvironment());
         List<String> command = application.command(JavaRuntime.serverOptions("64m", "384m"), List.of());
         return ManagedProcess.start(module, command, env, application.workingDirectory(),
                 logs.resolve(module + ".log"));
