@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.leadforge.analytics.notification.NotificationResource;
 import com.leadforge.analytics.overview.AgencyOverview;
 import com.leadforge.analytics.overview.CampaignStateProjection;
 import com.leadforge.analytics.overview.LeadActivity;
@@ -51,8 +52,13 @@ public class DashboardResource {
     static final int TOP_CAMPAIGNS = 5;
     static final int RECENT_JOBS = 5;
 
+    /** {@code unreadNotifications} is the caller's own; everything else is the agency's (or the client's grants'). */
     public record Dashboard(OverviewResponse.Overview overview, DateRange dateRange, Previous previousPeriod,
-            Changes change, List<TopCampaign> topCampaigns, List<RecentJob> recentJobs) {
+            Changes change, List<TopCampaign> topCampaigns, List<RecentJob> recentJobs, Long unreadNotifications) {
+
+        Dashboard withUnreadNotifications(long unread) {
+            return new Dashboard(overview, dateRange, previousPeriod, change, topCampaigns, recentJobs, unread);
+        }
     }
 
     public record Previous(DateRange dateRange, OverviewResponse.Trends trends) {
@@ -75,9 +81,11 @@ public class DashboardResource {
     private final ActivityReader reader;
     private final EntityManager entityManager;
     private final AnswerCache cache;
+    private final NotificationResource notifications;
 
     public DashboardResource(TenantContext tenant, AnalyticsScope scope, ActivityReader reader,
-            EntityManager entityManager, AnswerCache cache) {
+            EntityManager entityManager, AnswerCache cache, NotificationResource notifications) {
+        this.notifications = notifications;
         this.tenant = tenant;
         this.scope = scope;
         this.reader = reader;
@@ -89,7 +97,7 @@ public class DashboardResource {
     @Transactional
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
     @Operation(summary = "Overview, leads created in range (7d|30d|90d|1y, tz) against the previous period, top "
-            + "campaigns and recent jobs in one call")
+            + "campaigns, recent jobs and the caller's unread notifications in one call")
     public Dashboard dashboard(@QueryParam("range") String range, @QueryParam("tz") String tz) {
         ReportParameters parameters = new ReportParameters();
         String checkedRange = parameters.range(range);
@@ -97,8 +105,10 @@ public class DashboardResource {
         parameters.check();
         String agencyId = tenant.requireAgencyId();
         ReportPeriod period = ReportParameters.period(checkedRange, zone, "day");
+        // The agency's part is cached for every caller of the same scope; the unread count is the caller's own.
         return cache.get(agencyId, List.of("dashboard", checkedRange, zone.getId(), period.current().end(),
-                scope.cacheKey()), Dashboard.class, () -> compute(agencyId, zone, period));
+                scope.cacheKey()), Dashboard.class, () -> compute(agencyId, zone, period))
+                .withUnreadNotifications(notifications.unreadOfCaller());
     }
 
     private Dashboard compute(String agencyId, ZoneId zone, ReportPeriod period) {
@@ -113,7 +123,7 @@ public class DashboardResource {
         return new Dashboard(OverviewResource.of(counters, current), DateRange.of(period, period.current()),
                 new Previous(DateRange.of(period, period.previous()), new OverviewResponse.Trends(previous)),
                 new Changes(Map.of("leads", Figures.change(current, previous))), topCampaigns(agencyId, granted),
-                granted.isPresent() ? List.of() : recentJobs(agencyId));
+                granted.isPresent() ? List.of() : recentJobs(agencyId), null);
     }
 
     private List<TopCampaign> topCampaigns(String agencyId, Optional<List<UUID>> granted) {

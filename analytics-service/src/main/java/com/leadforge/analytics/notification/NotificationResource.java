@@ -83,11 +83,17 @@ public class NotificationResource {
     @Path("/unread-count")
     @Transactional
     public Map<String, Long> unreadCount() {
+        return Map.of("unread_count", unreadOfCaller());
+    }
+
+    /** How many of the caller's notifications it has not read (the dashboard's {@code unread_notifications}). */
+    @Transactional
+    public long unreadOfCaller() {
         Audience audience = audience();
         Number count = (Number) bind(entityManager.createNativeQuery(
                 "select count(*) from notification n where " + VISIBLE + " and " + UNREAD), audience)
                 .getSingleResult();
-        return Map.of("unread_count", count.longValue());
+        return count.longValue();
     }
 
     /** Marks one notification read for the caller; marking it again changes nothing. */

@@ -77,8 +77,11 @@ class NotificationsTest {
     }
 
     long unread(String token) {
-        return given().auth().oauth2(token).get("/api/v1/notifications/unread-count").then().statusCode(200)
+        long unread = given().auth().oauth2(token).get("/api/v1/notifications/unread-count").then().statusCode(200)
                 .extract().jsonPath().getLong("unread_count");
+        assertEquals(unread, given().auth().oauth2(token).get("/api/v1/analytics/dashboard").then().statusCode(200)
+                .extract().jsonPath().getLong("unread_notifications"), "the dashboard shows the caller's own count");
+        return unread;
     }
 
     @Test
