@@ -111,8 +111,18 @@ class ProjectionOrderIndependenceTest {
                 enter.setString(1, agency);
                 enter.execute();
             }
-            for (String table : List.of("agency_overview", "agency_daily_leads", "lead_state", "campaign_state",
-                    "data_source_state", "scraping_job_state")) {
+            // Every read model (found by its comment, as the rebuild finds them), not only those this test compares.
+            List<String> readModels = new ArrayList<>();
+            try (PreparedStatement find = connection.prepareStatement("""
+                    select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                    where n.nspname = 'public' and c.relkind = 'r'
+                      and obj_description(c.oid, 'pg_class') = 'leadforge:read-model'""");
+                    ResultSet rows = find.executeQuery()) {
+                while (rows.next()) {
+                    readModels.add(rows.getString(1));
+                }
+            }
+            for (String table : readModels) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "delete from " + table + " where agency_id = ?")) {
                     delete.setString(1, agency);

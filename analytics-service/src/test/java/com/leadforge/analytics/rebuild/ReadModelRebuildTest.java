@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +75,12 @@ class ReadModelRebuildTest {
      * restarts from its own clock so that no answer cached before the switch can be served after it.
      */
     static final List<String> CLOCK_COLUMNS = List.of("analytics_version.version");
+    /**
+     * Counter tables whose readers fill a missing row with zeros: a row whose counts all went back to zero is the same
+     * figure as no row, and whether it is left behind depends on the order the events arrived in.
+     */
+    static final List<String> ZERO_FILLED_TABLES = List.of("lead_activity_bucket", "agency_activity_bucket",
+            "campaign_lead_counts", "agency_daily_leads");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -248,8 +255,20 @@ class ReadModelRebuildTest {
         assertEquals(before, dumpReadModels(), "the live set is untouched");
         assertEquals(overviewBefore.getMap("overview").toString(), overview(agency).getMap("overview").toString());
 
-        RebuildStatus again = start("{\"batch_size\": 500}");
-        RebuildStatus done = awaitEnd(again.id());
+        // The reaper may mark the rebuild abandoned before its replay thread has wound down; until that thread is
+        // done a start is refused with 409 (one rebuild per replica), then accepted.
+        AtomicReference<RebuildStatus> again = new AtomicReference<>();
+        Await.until("a new rebuild is accepted", Duration.ofSeconds(60), () -> {
+            var response = given().auth().oauth2(operator()).contentType("application/json")
+                    .body("{\"batch_size\": 500}").post(REBUILDS);
+            if (response.statusCode() == 409) {
+                return false;
+            }
+            assertEquals(202, response.statusCode(), response.asString());
+            again.set(EventJson.read(response.asString(), RebuildStatus.class));
+            return true;
+        });
+        RebuildStatus done = awaitEnd(again.get().id());
         assertEquals(RebuildStatus.COMPLETED, done.state(), done.toString());
         assertEquals(before, dumpReadModels(), "the second rebuild equals the live set");
     }
@@ -358,6 +377,7 @@ class ReadModelRebuildTest {
             Map<String, List<String>> tables = new TreeMap<>();
             for (String table : ReadModelSet.discover(connection)) {
                 List<String> columns = new ArrayList<>();
+                List<String> counts = new ArrayList<>();
                 try (Statement statement = connection.createStatement();
                         ResultSet rows = statement.executeQuery("select * from public." + table + " limit 0")) {
                     ResultSetMetaData meta = rows.getMetaData();
@@ -366,12 +386,20 @@ class ReadModelRebuildTest {
                                 && !CLOCK_COLUMNS.contains(table + "." + meta.getColumnName(i))) {
                             columns.add(meta.getColumnName(i));
                         }
+                        int type = meta.getColumnType(i);
+                        if (type == java.sql.Types.BIGINT || type == java.sql.Types.INTEGER
+                                || type == java.sql.Types.SMALLINT) {
+                            counts.add(meta.getColumnName(i) + " <> 0");
+                        }
                     }
                 }
                 String list = String.join(", ", columns);
+                String nonZero = ZERO_FILLED_TABLES.contains(table) && !counts.isEmpty()
+                        ? " where " + String.join(" or ", counts) : "";
                 List<String> dump = new ArrayList<>();
                 try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
-                        "select (" + list + ")::text from (select " + list + " from public." + table + ") t order by 1")) {
+                        "select (" + list + ")::text from (select " + list + " from public." + table + nonZero
+                                + ") t order by 1")) {
                     while (rows.next()) {
                         dump.add(rows.getString(1));
                     }
