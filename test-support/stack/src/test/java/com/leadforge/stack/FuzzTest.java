@@ -62,6 +62,14 @@ class FuzzTest {
     private static final int MAX_REQUEST_LINE = 4096;
     /** The fuzz suite's own Acme resources, by the collection that follows /api/v1/ or the path parameter's name. */
     private final Map<String, String> ownIds = new LinkedHashMap<>();
+    /**
+     * Resources the suite cannot create through the API (a notification is made by an event for its addressee, a
+     * rebuild record by an operator's replay of every topic): their ids are well-formed but name nothing, so the bad
+     * values of the other inputs are still sent, and the id itself still gets its bad values.
+     */
+    private static final java.util.Set<String> NO_OWN_RESOURCE = java.util.Set.of("/admin/analytics/rebuilds/{id}",
+            "/admin/analytics/rebuilds/{id}/cancel", "/api/v1/notifications/{id}/read");
+    private static final String ABSENT_ID = UUID.randomUUID().toString();
 
     record Job(String service, String via, String baseUrl, BadRequests.BadRequest request, String caller) {
     }
@@ -230,8 +238,20 @@ class FuzzTest {
 
     /** The fuzz suite's own resource for a path parameter: the first names the collection, the others themselves. */
     private String pathValue(String template, String parameter) {
+        if (NO_OWN_RESOURCE.contains(template)) {
+            return ABSENT_ID;
+        }
         if (template.startsWith("/api/v1/") && template.indexOf('{') == template.indexOf("{" + parameter + "}")) {
-            return ownIds.get(template.substring("/api/v1/".length()).split("/")[0]);
+            String collection = ownIds.get(template.substring("/api/v1/".length()).split("/")[0]);
+            if (collection != null) {
+                return collection;
+            }
+            // A view of another service's resource (analytics/campaigns/{id}): the collection the id is named after.
+            String before = template.substring(0, template.indexOf("/{" + parameter + "}"));
+            String viewed = ownIds.get(before.substring(before.lastIndexOf('/') + 1));
+            if (viewed != null) {
+                return viewed;
+            }
         }
         return ownIds.get(parameter);
     }
