@@ -339,10 +339,19 @@ class PoisonAndRedriveTest {
     }
 
     private static JsonNode entry(Map<String, JsonNode> answers, String module, String deadLetterTopic) {
+        // A service with several consumers of the topic (analytics: overview and live updates) reports each: the one
+        // that dead-lettered the event is the one whose re-drive applies it.
+        JsonNode other = null;
         for (JsonNode result : answers.get(module).path("results")) {
             if (deadLetterTopic.equals(result.path("dead_letter_topic").asText())) {
-                return result;
+                if (LEAD_EVENT_CONSUMERS.contains(result.path("consumer").asText())) {
+                    return result;
+                }
+                other = other == null ? result : other;
             }
+        }
+        if (other != null) {
+            return other;
         }
         throw new AssertionError(module + " reported no result for " + deadLetterTopic + ": " + answers.get(module));
     }
