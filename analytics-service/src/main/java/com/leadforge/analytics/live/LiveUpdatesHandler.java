@@ -12,11 +12,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.leadforge.analytics.grant.ClientGrants;
 import com.leadforge.analytics.notification.NewNotification;
 import com.leadforge.analytics.notification.NotificationWriter;
 import com.leadforge.analytics.stream.StreamLog;
-import com.leadforge.shared.events.CampaignClientGrantedEvent;
-import com.leadforge.shared.events.CampaignClientRevokedEvent;
 import com.leadforge.shared.events.CampaignDeletedEvent;
 import com.leadforge.shared.events.CampaignStatusChangedEvent;
 import com.leadforge.shared.events.DataSourceChangedEvent;
@@ -49,7 +48,9 @@ public class LiveUpdatesHandler implements EventHandler {
     private static final Set<String> IGNORED = Set.of(EventType.SCRAPING_JOB_RECORDS_SCRAPED.type(),
             EventType.LEAD_IMPORT_BATCH_IMPORTED.type(), EventType.CAMPAIGN_CREATED.type(),
             EventType.CAMPAIGN_UPDATED.type(), EventType.DATA_SOURCE_CREATED.type(),
-            EventType.DATA_SOURCE_UPDATED.type(), EventType.DATA_SOURCE_DELETED.type());
+            EventType.DATA_SOURCE_UPDATED.type(), EventType.DATA_SOURCE_DELETED.type(),
+            // Grants are kept by the overview projection, which applies every poll before this handler (ClientGrants).
+            EventType.CAMPAIGN_CLIENT_GRANTED.type(), EventType.CAMPAIGN_CLIENT_REVOKED.type());
     private static final int MAX_USER_ID = 64;
 
     /** The part of any lead event read here. */
@@ -122,18 +123,6 @@ public class LiveUpdatesHandler implements EventHandler {
             return List.of();
         }
         return switch (type) {
-            case CAMPAIGN_CLIENT_GRANTED -> {
-                CampaignClientGrantedEvent granted = event.data(CampaignClientGrantedEvent.class);
-                grant(event, granted.campaignId(), granted.agencyId(), granted.userId(), granted.version(),
-                        granted.occurredAt(), true);
-                yield List.of();
-            }
-            case CAMPAIGN_CLIENT_REVOKED -> {
-                CampaignClientRevokedEvent revoked = event.data(CampaignClientRevokedEvent.class);
-                grant(event, revoked.campaignId(), revoked.agencyId(), revoked.userId(), revoked.version(),
-                        revoked.occurredAt(), false);
-                yield List.of();
-            }
             case CAMPAIGN_STATUS_CHANGED -> campaignStatus(event, event.data(CampaignStatusChangedEvent.class));
             case CAMPAIGN_DELETED -> {
                 CampaignDeletedEvent deleted = event.data(CampaignDeletedEvent.class);
@@ -199,16 +188,6 @@ public class LiveUpdatesHandler implements EventHandler {
         return rows;
     }
 
-    private void grant(IncomingEvent event, UUID campaignId, String agencyId, String userId, Long version,
-            Instant at, boolean granted) {
-        if (campaignId == null || version == null || at == null || userId == null || userId.isBlank()
-                || !event.agencyId().equalsIgnoreCase(String.valueOf(agencyId))) {
-            throw new PoisonEventException("Grant event " + event.id() + " is incomplete or foreign");
-        }
-        requireUser(event, userId);
-        grants.apply(event.agencyId(), campaignId, userId, granted, version, at);
-    }
-
     private List<StreamLog.Row> campaignStatus(IncomingEvent event, CampaignStatusChangedEvent changed) {
         if (changed.campaignId() == null || changed.newStatus() == null || changed.occurredAt() == null) {
             throw new PoisonEventException("Event " + event.id() + " names no campaign, status or time");
@@ -226,6 +205,9 @@ public class LiveUpdatesHandler implements EventHandler {
             rows.addAll(notifications.toRole(event.agencyId(), event.id(), Roles.AGENCY_ADMIN, n,
                     changed.occurredAt()));
             for (String client : grants.clientsOf(event.agencyId(), changed.campaignId())) {
+                if (client.length() > MAX_USER_ID) {
+                    continue; // longer than any notification addressee can be (the bound of notification.user_id)
+                }
                 rows.addAll(notifications.toUser(event.agencyId(), event.id(), client, n, changed.occurredAt()));
             }
         }

@@ -127,20 +127,4 @@ public class CampaignStateProjection {
             }
         });
     }
-
-    /** A client grant or revoke: per (campaign, user) the highest version wins, whatever the arrival order. */
-    @Transactional(TxType.MANDATORY)
-    public void grant(String agencyId, UUID campaignId, String userId, long version, boolean granted) {
-        entityManager.createNativeQuery("""
-                insert into client_campaign_grant (campaign_id, user_id, agency_id, granted, version)
-                values (:campaign, :user, :agency, :granted, :version)
-                on conflict (campaign_id, user_id) do update set granted = excluded.granted, version = excluded.version
-                where client_campaign_grant.version < excluded.version""")
-                .setParameter("campaign", campaignId)
-                .setParameter("user", userId)
-                .setParameter("agency", agencyId)
-                .setParameter("granted", granted)
-                .setParameter("version", version)
-                .executeUpdate();
-    }
 }

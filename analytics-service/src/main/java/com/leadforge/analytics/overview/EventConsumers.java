@@ -18,7 +18,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Kafka entry points, all through the shared reliable consumer, a poll at a time: the records of each agency are one
  * unit of work whose tenant is that agency (one by one if that fails), transient failures are retried without limit,
- * only poison reaches the dead-letter topic.
+ * only poison reaches the dead-letter topic. The read models apply a poll before the live updates do: a live
+ * {@code campaign_metrics} hint must never reach a dashboard before the figures it announces, and the live handler
+ * reads the client grants the projection keeps.
  */
 @ApplicationScoped
 public class EventConsumers {

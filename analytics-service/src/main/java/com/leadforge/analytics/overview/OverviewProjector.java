@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import com.leadforge.analytics.grant.ClientGrants;
 import com.leadforge.shared.events.CampaignClientGrantedEvent;
 import com.leadforge.shared.events.CampaignClientRevokedEvent;
 import com.leadforge.shared.events.CampaignCreatedEvent;
@@ -51,13 +52,15 @@ public class OverviewProjector implements EventHandler {
     private final LeadStateProjection leadStates;
     private final CampaignStateProjection campaignStates;
     private final ScrapingStateProjection scrapingStates;
+    private final ClientGrants clientGrants;
 
     public OverviewProjector(EntityManager entityManager, LeadStateProjection leadStates,
-            CampaignStateProjection campaignStates, ScrapingStateProjection scrapingStates) {
+            CampaignStateProjection campaignStates, ScrapingStateProjection scrapingStates, ClientGrants clientGrants) {
         this.entityManager = entityManager;
         this.leadStates = leadStates;
         this.campaignStates = campaignStates;
         this.scrapingStates = scrapingStates;
+        this.clientGrants = clientGrants;
     }
 
     @Override
@@ -119,13 +122,13 @@ public class OverviewProjector implements EventHandler {
             }
             case CAMPAIGN_CLIENT_GRANTED -> {
                 CampaignClientGrantedEvent granted = event.data(CampaignClientGrantedEvent.class);
-                campaignStates.grant(event.agencyId(), requireId(event, granted.campaignId()),
-                        requireText(event, granted.userId(), 255), requireVersion(event, granted.version()), true);
+                clientGrants.apply(event.agencyId(), requireId(event, granted.campaignId()),
+                        requireText(event, granted.userId(), 255), true, requireVersion(event, granted.version()));
             }
             case CAMPAIGN_CLIENT_REVOKED -> {
                 CampaignClientRevokedEvent revoked = event.data(CampaignClientRevokedEvent.class);
-                campaignStates.grant(event.agencyId(), requireId(event, revoked.campaignId()),
-                        requireText(event, revoked.userId(), 255), requireVersion(event, revoked.version()), false);
+                clientGrants.apply(event.agencyId(), requireId(event, revoked.campaignId()),
+                        requireText(event, revoked.userId(), 255), false, requireVersion(event, revoked.version()));
             }
             case CAMPAIGN_STATUS_CHANGED -> {
                 CampaignStatusChangedEvent changed = event.data(CampaignStatusChangedEvent.class);

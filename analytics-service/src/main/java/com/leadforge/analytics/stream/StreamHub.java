@@ -344,7 +344,7 @@ public class StreamHub {
         subscribers.stream().filter(subscriber -> subscriber.grantedOnly).forEach(s -> users.add(s.userId));
         Set<String> pairs = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("""
-                select user_id, campaign_id from campaign_client_grant
+                select user_id, campaign_id from client_campaign_grant
                 where agency_id = ? and granted and user_id = any (?)""")) {
             statement.setString(1, agencyId);
             statement.setArray(2, connection.createArrayOf("varchar", users.toArray()));

@@ -114,7 +114,7 @@ class LiveStreamTest {
         UUID granted = UUID.randomUUID();
         UUID other = UUID.randomUUID();
         String clientName = "client-" + agency;
-        events.awaitApplied(List.of(events.publish(agency, EventType.CAMPAIGN_CLIENT_GRANTED, granted,
+        events.awaitProjected(List.of(events.publish(agency, EventType.CAMPAIGN_CLIENT_GRANTED, granted,
                 new CampaignClientGrantedEvent(granted, agency, sub(clientName), 1L, "admin", Instant.now()))));
 
         SseClient admin = stream(token("admin-" + agency, agency, "agency_admin"), "");

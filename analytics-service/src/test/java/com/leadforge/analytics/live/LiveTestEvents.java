@@ -59,15 +59,24 @@ final class LiveTestEvents implements AutoCloseable {
 
     /** Waits until the live-updates consumer has applied every one of {@code eventIds}. */
     void awaitApplied(List<String> eventIds) {
-        Await.until("live updates applied " + eventIds, Duration.ofSeconds(30),
-                () -> applied(eventIds) == eventIds.stream().distinct().count());
+        awaitApplied(LiveUpdatesHandler.CONSUMER, eventIds);
     }
 
-    private long applied(List<String> eventIds) {
+    /** Waits until the read-model projection has applied every one of {@code eventIds} (client grants are its). */
+    void awaitProjected(List<String> eventIds) {
+        awaitApplied("analytics.overview", eventIds);
+    }
+
+    private void awaitApplied(String consumer, List<String> eventIds) {
+        Await.until(consumer + " applied " + eventIds, Duration.ofSeconds(30),
+                () -> applied(consumer, eventIds) == eventIds.stream().distinct().count());
+    }
+
+    private long applied(String consumer, List<String> eventIds) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement count = connection.prepareStatement(
                         "select count(*) from processed_event where consumer = ? and event_id = any (?)")) {
-            count.setString(1, LiveUpdatesHandler.CONSUMER);
+            count.setString(1, consumer);
             count.setArray(2, connection.createArrayOf("varchar", eventIds.toArray()));
             try (ResultSet rows = count.executeQuery()) {
                 rows.next();
