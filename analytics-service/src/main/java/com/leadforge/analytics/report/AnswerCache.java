@@ -1,5 +1,6 @@
 package com.leadforge.analytics.report;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ import jakarta.transaction.Transactional.TxType;
  * of its agency has been applied since, so the cache is correct with any number of replicas and needs no TTL. The
  * version is read before the answer is computed, so a cached answer is never older than its key. Bounded (least
  * recently used entries go first); an agency without a version (no event applied yet) is not cached.
+ *
+ * <p>An answer computed on a miss runs under a statement budget ({@code leadforge.analytics.query-timeout}, local to
+ * the request's transaction): a year of a large agency's buckets grouped by campaign takes over a second, and a query
+ * that runs away answers 503 with Retry-After (SQLSTATE 57014) instead of holding a pooled connection.
  */
 @ApplicationScoped
 public class AnswerCache {
@@ -29,10 +34,13 @@ public class AnswerCache {
     private final Map<List<Object>, Object> entries;
     private final Counter hits;
     private final Counter misses;
+    private final Duration queryTimeout;
 
     public AnswerCache(EntityManager entityManager, MeterRegistry registry,
-            @ConfigProperty(name = "leadforge.analytics.cache.max-entries", defaultValue = "2000") int maxEntries) {
+            @ConfigProperty(name = "leadforge.analytics.cache.max-entries", defaultValue = "2000") int maxEntries,
+            @ConfigProperty(name = "leadforge.analytics.query-timeout", defaultValue = "10S") Duration queryTimeout) {
         this.entityManager = entityManager;
+        this.queryTimeout = queryTimeout;
         this.entries = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<List<Object>, Object> eldest) {
@@ -54,7 +62,7 @@ public class AnswerCache {
                 .setParameter("agency", agencyId).getResultList();
         if (versions.isEmpty()) {
             misses.increment();
-            return compute.get();
+            return computeWithinBudget(compute);
         }
         List<Object> fullKey = new java.util.ArrayList<>(key.size() + 3);
         fullKey.add(agencyId);
@@ -70,10 +78,16 @@ public class AnswerCache {
             return type.cast(cached);
         }
         misses.increment();
-        T answer = compute.get();
+        T answer = computeWithinBudget(compute);
         synchronized (entries) {
             entries.put(fullKey, answer);
         }
         return answer;
+    }
+
+    private <T> T computeWithinBudget(Supplier<T> compute) {
+        entityManager.createNativeQuery("select set_config('statement_timeout', :millis, true)")
+                .setParameter("millis", Long.toString(Math.max(1, queryTimeout.toMillis()))).getSingleResult();
+        return compute.get();
     }
 }

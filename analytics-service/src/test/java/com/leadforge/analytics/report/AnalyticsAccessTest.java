@@ -44,6 +44,12 @@ class AnalyticsAccessTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    AnswerCache cache;
+
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
     String agency;
     UUID shared;
     UUID unshared;
@@ -132,5 +138,17 @@ class AnalyticsAccessTest {
         given().auth().oauth2(client).get("/api/v1/analytics/dashboard").then().statusCode(200)
                 .body("top_campaigns.id", equalTo(List.of(shared.toString())))
                 .body("recent_jobs.size()", equalTo(0));
+    }
+
+    @Test
+    void anAnswerComputedOnACacheMissRunsUnderTheStatementBudgetAndOnlyThatTransaction() {
+        java.util.function.Supplier<String> statementTimeout = () -> (String) entityManager
+                .createNativeQuery("select current_setting('statement_timeout')").getSingleResult();
+        String during = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> cache.get(agency,
+                List.of("budget", UUID.randomUUID()), String.class, statementTimeout));
+        String afterwards = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(statementTimeout::get);
+        org.junit.jupiter.api.Assertions.assertEquals("10s", during, "the configured budget (10S) applies on a miss");
+        org.junit.jupiter.api.Assertions.assertEquals("0", afterwards,
+                "the budget is local to the request's transaction: a pooled connection returns without it");
     }
 }
