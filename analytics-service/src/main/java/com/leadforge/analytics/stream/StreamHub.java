@@ -1,5 +1,6 @@
 package com.leadforge.analytics.stream;
 
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,7 +10,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +39,8 @@ import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.sse.Sse;
@@ -119,7 +124,7 @@ public class StreamHub {
      * client resumes, else from now. Answers 503/429 problems beyond the bounds, before anything is written.
      */
     Subscriber open(String agencyId, String userId, List<String> roles, boolean grantedOnly, UUID watchedJob,
-            Instant expiresAt, StreamCursor resumeAfter, SseEventSink sink, Sse sse) {
+            Instant expiresAt, StreamCursor resumeAfter, SseEventSink sink, Sse sse, HttpServerResponse connection) {
         String userKey = agencyId + "|" + userId;
         if (open.incrementAndGet() > config.maxStreams()) {
             open.decrementAndGet();
@@ -137,7 +142,7 @@ public class StreamHub {
         try {
             StreamCursor start = resumeAfter != null ? resumeAfter : head();
             Subscriber subscriber = new Subscriber(agencyId, userId, roles, grantedOnly, watchedJob, expiresAt, start,
-                    sink, sse, config.maxPendingEvents(), this::closed);
+                    sink, sse, connection, config.maxPendingEvents(), this::closed);
             subscriber.comment("connected");
             if (resumeAfter != null && purgedPast(agencyId, resumeAfter)) {
                 // Rows between the client's position and the retained ones are gone: it must reload, then follow.
@@ -324,17 +329,28 @@ public class StreamHub {
         } finally {
             requestContext.terminate();
         }
+        // Each row is encoded once for all its readers, and each reader gets one write with every row of the round
+        // it may see: with hundreds of streams the writes, not the reads, are what the delivery costs.
+        Map<Subscriber, ByteArrayOutputStream> frames = new LinkedHashMap<>();
+        Map<Subscriber, Integer> counts = new HashMap<>();
         for (LogRow row : rows) {
+            byte[] encoded = null;
             for (Subscriber subscriber : subscribers) {
                 if (!row.position().isAfter(subscriber.cursor) || subscriber.isClosed()) {
                     continue;
                 }
                 if (visible(subscriber, row, grants)) {
-                    subscriber.event(row.position(), row.kind(), row.payload());
+                    if (encoded == null) {
+                        encoded = Subscriber.encode(row.position(), row.kind(), row.payload());
+                    }
+                    frames.computeIfAbsent(subscriber, key -> new ByteArrayOutputStream(512)).writeBytes(encoded);
+                    counts.merge(subscriber, 1, Integer::sum);
                 }
                 subscriber.cursor = row.position();
             }
         }
+        frames.forEach((subscriber, bytes) -> subscriber.sendEncoded(Buffer.buffer(bytes.toByteArray()),
+                counts.get(subscriber)));
         return rows.size() == config.batchSize();
     }
 

@@ -18,6 +18,7 @@ import com.leadforge.shared.tenancy.Roles;
 import com.leadforge.shared.tenancy.TenantContext;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -57,7 +58,7 @@ public class StreamResource {
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
     @RolesAllowed({ Roles.SUPER_ADMIN, Roles.AGENCY_ADMIN, Roles.RESEARCHER, Roles.CLIENT })
     public void stream(@HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("watch_job") String watchJob,
-            @Context SseEventSink sink, @Context Sse sse) {
+            @Context SseEventSink sink, @Context Sse sse, @Context HttpServerResponse connection) {
         String agencyId = tenant.requireAgencyId();
         boolean grantedOnly = scope.grantedSubjectOnly().isPresent();
         UUID job = null;
@@ -82,6 +83,7 @@ public class StreamResource {
                 ? Instant.ofEpochSecond(token.getExpirationTime())
                 : Instant.now();
         Audience audience = Audience.of(identity, tenant.actor());
-        hub.open(agencyId, audience.userId(), audience.roles(), grantedOnly, job, expiresAt, resume, sink, sse);
+        hub.open(agencyId, audience.userId(), audience.roles(), grantedOnly, job, expiresAt, resume, sink, sse,
+                connection);
     }
 }

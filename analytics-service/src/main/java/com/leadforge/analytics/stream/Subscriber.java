@@ -1,5 +1,6 @@
 package com.leadforge.analytics.stream;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,8 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -35,6 +38,8 @@ final class Subscriber {
 
     private final SseEventSink sink;
     private final Sse sse;
+    /** The stream's connection, for frames encoded once for all their readers (after the sink wrote the head). */
+    private final HttpServerResponse connection;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,8 +47,8 @@ final class Subscriber {
     volatile ScheduledFuture<?> expiry;
 
     Subscriber(String agencyId, String userId, List<String> roles, boolean grantedOnly, UUID watchedJob,
-            Instant expiresAt, StreamCursor cursor, SseEventSink sink, Sse sse, int maxPending,
-            Consumer<Subscriber> onClose) {
+            Instant expiresAt, StreamCursor cursor, SseEventSink sink, Sse sse, HttpServerResponse connection,
+            int maxPending, Consumer<Subscriber> onClose) {
         this.agencyId = agencyId;
         this.userId = userId;
         this.roles = roles;
@@ -53,16 +58,23 @@ final class Subscriber {
         this.cursor = cursor;
         this.sink = sink;
         this.sse = sse;
+        this.connection = connection;
         this.maxPending = maxPending;
         this.onClose = onClose;
     }
 
     boolean isClosed() {
-        return closed.get() || sink.isClosed();
+        return closed.get() || sink.isClosed() || connection.closed() || connection.ended();
     }
 
     void event(StreamCursor position, String kind, String json) {
         send(sse.newEventBuilder().id(position.toString()).name(kind).data(json).build());
+    }
+
+    /** One event as the text/event-stream format has it (a data line per line of {@code data}). */
+    static byte[] encode(StreamCursor position, String kind, String data) {
+        return ("id: " + position + "\nevent: " + kind + "\ndata: " + data.replace("\r\n", "\n").replace('\r', '\n')
+                .replace("\n", "\ndata: ") + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     void comment(String text) {
@@ -99,7 +111,35 @@ final class Subscriber {
         }
     }
 
-    private void send(OutboundSseEvent event) {
+    /**
+     * Writes {@code events} already encoded server-sent events at once, on the stream's connection: one write (one
+     * chunk, one flush) however many events a delivery round has for this reader.
+     */
+    void sendEncoded(Buffer frames, int events) {
+        if (isClosed()) {
+            close();
+            return;
+        }
+        if (pending.addAndGet(events) > maxPending) {
+            LOG.debugf("Stream of %s is %d events behind: closing it", userId, maxPending);
+            pending.addAndGet(-events);
+            close();
+            return;
+        }
+        try {
+            connection.write(frames).onComplete(written -> {
+                pending.addAndGet(-events);
+                if (written.failed()) {
+                    close();
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.addAndGet(-events);
+            close();
+        }
+    }
+
+    void send(OutboundSseEvent event) {
         if (isClosed()) {
             close();
             return;
