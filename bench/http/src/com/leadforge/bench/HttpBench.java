@@ -432,9 +432,10 @@ public final class HttpBench {
                     Wrk.Result r = Wrk.run(baseUrl(via), shape(bench), token, conns, seconds, work);
                     ProcStats.Sample after = procs.sample();
                     rows.add(new Row(++n, bench, via, conns, r, null, before, after));
-                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8s req/s  p50 %7.2f ms  p99 %7.2f ms"
-                            + "  http errors %s  socket errors %d%n", n, bench.label(), via, conns,
-                            rate(r.perSecond()), r.p50Micros() / 1e3, r.p99Micros() / 1e3, httpErrors(r),
+                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8s req/s  p50 %7.2f ms  p95 %7.2f ms"
+                            + "  p99 %7.2f ms  http errors %s  socket errors %d%n", n, bench.label(), via, conns,
+                            rate(r.perSecond()), r.p50Micros() / 1e3, r.p95Micros() / 1e3, r.p99Micros() / 1e3,
+                            httpErrors(r),
                             r.socketErrors());
                     if (bench.shape() instanceof Wrk.CreateLead) {
                         awaitOutboxDrained(n);
@@ -448,9 +449,9 @@ public final class HttpBench {
                             PostgresServer.APP_PASSWORD, Stack.databaseOf("lead-service"), conns, seconds, work);
                     ProcStats.Sample after = procs.sample();
                     rows.add(new Row(++n, bench, "pgbench", conns, null, r, before, after));
-                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8.0f tps    p50 %7.2f ms  p99 %7.2f ms"
-                            + "  avg %.2f ms  failed %d%n", n, bench.label(), "pgbench", conns, r.tps(), r.p50Ms(),
-                            r.p99Ms(), r.averageMs(), r.failed());
+                    System.out.printf(Locale.ROOT, "  %2d %-48s %-17s c=%-3d %8.0f tps    p50 %7.2f ms  p95 %7.2f ms"
+                            + "  p99 %7.2f ms  avg %.2f ms  failed %d%n", n, bench.label(), "pgbench", conns, r.tps(),
+                            r.p50Ms(), r.p95Ms(), r.p99Ms(), r.averageMs(), r.failed());
                 }
             }
         }
@@ -575,22 +576,24 @@ public final class HttpBench {
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
         notes.forEach(note -> md.append("- ").append(note).append('\n'));
         md.append('\n');
-        md.append("| # | request | via | conns | requests | req/s | avg ms | p50 ms | p99 ms | HTTP errors "
+        md.append("| # | request | via | conns | requests | req/s | avg ms | p50 ms | p95 ms | p99 ms | HTTP errors "
                 + "| socket errors | gateway/direct | vs pgbench |\n");
-        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (Row row : rows) {
             if (row.wrk() != null) {
                 Wrk.Result r = row.wrk();
                 md.append(String.format(Locale.ROOT,
-                        "| %d | %s | %s | %d | %d | %s | %.2f | %.2f | %.2f | %s | %d | %s | %s |%n",
+                        "| %d | %s | %s | %d | %d | %s | %.2f | %.2f | %.2f | %.2f | %s | %d | %s | %s |%n",
                         row.number(), row.bench().label(), row.via(), row.connections(), r.requests(),
-                        rate(r.perSecond()), r.meanMicros() / 1e3, r.p50Micros() / 1e3, r.p99Micros() / 1e3,
+                        rate(r.perSecond()), r.meanMicros() / 1e3, r.p50Micros() / 1e3, r.p95Micros() / 1e3,
+                        r.p99Micros() / 1e3,
                         httpErrors(r), r.socketErrors(), gatewayRatio(row), pgbenchRatio(row)));
             } else {
                 PgBench.Result r = row.pgbench();
                 md.append(String.format(Locale.ROOT, "| %d | %s | pgbench (same SQL) | %d | %d | %s | %.2f | %.2f "
-                        + "| %.2f | %d failed | – | – | – |%n", row.number(), row.bench().label(),
-                        row.connections(), r.transactions(), rate(r.tps()), r.averageMs(), r.p50Ms(), r.p99Ms(),
+                        + "| %.2f | %.2f | %d failed | – | – | – |%n", row.number(), row.bench().label(),
+                        row.connections(), r.transactions(), rate(r.tps()), r.averageMs(), r.p50Ms(), r.p95Ms(),
+                        r.p99Ms(),
                         r.failed()));
             }
         }

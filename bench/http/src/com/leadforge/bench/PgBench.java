@@ -22,7 +22,8 @@ import com.leadforge.lead.lead.LeadQuery;
  */
 final class PgBench {
 
-    record Result(double tps, double averageMs, double p50Ms, double p99Ms, long transactions, long failed) {
+    record Result(double tps, double averageMs, double p50Ms, double p95Ms, double p99Ms, long transactions,
+            long failed) {
     }
 
     private PgBench() {
@@ -113,7 +114,8 @@ final class PgBench {
         deleteLogs(work, prefix);
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
-        return new Result(tps, average, percentile(sorted, 50), percentile(sorted, 99), transactions, failed);
+        return new Result(tps, average, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
+                transactions, failed);
     }
 
     private static void deleteLogs(Path work, String prefix) throws IOException {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class Wrk {
 
     /** What wrk measured; latencies in microseconds. */
-    record Result(long requests, long durationMicros, double meanMicros, long p50Micros, long p99Micros,
+    record Result(long requests, long durationMicros, double meanMicros, long p50Micros, long p95Micros,
+            long p99Micros,
             long connectErrors, long readErrors, long writeErrors, long httpErrors, long timeouts,
             Map<Integer, Long> errorStatuses) {
 
@@ -90,7 +91,7 @@ final class Wrk {
         });
         return new Result(Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]),
                 Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                Long.parseLong(f[9]), Long.parseLong(f[10]), statuses);
+                Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), statuses);
     }
 
     static String lua(Shape shape, String token) {
@@ -130,8 +131,9 @@ final class Wrk {
                 end
                 done = function(summary, latency, requests)
                   local e = summary.errors
-                  io.write(string.format("WRK_RESULT %d %d %.1f %d %d %d %d %d %d %d\\n", summary.requests,
-                    summary.duration, latency.mean, latency:percentile(50), latency:percentile(99),
+                  io.write(string.format("WRK_RESULT %d %d %.1f %d %d %d %d %d %d %d %d\\n", summary.requests,
+                    summary.duration, latency.mean, latency:percentile(50), latency:percentile(95),
+                    latency:percentile(99),
                     e.connect, e.read, e.write, e.status, e.timeout))
                   local parts = {}
                   for _, thread in ipairs(threads) do
