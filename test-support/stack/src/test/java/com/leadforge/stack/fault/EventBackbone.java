@@ -102,6 +102,17 @@ final class EventBackbone implements AutoCloseable {
     record CreatedEvents(int records, int distinctIds, int distinctLeads) {
     }
 
+    /** Publishes {@code records} again as they are (partition, key, value, headers), in the given order: a redelivery. */
+    void republish(List<ConsumerRecord<String, String>> records) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = kafka.producer()) {
+            for (ConsumerRecord<String, String> record : records) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(record.topic(), record.partition(),
+                        record.key(), record.value(), record.headers()));
+            }
+            producer.flush();
+        }
+    }
+
     static double seconds(long nanos) {
         return nanos / 1e9;
     }

@@ -17,8 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,13 +129,7 @@ class LiveUpdatesFaultTest {
                 assignments.from).stream().filter(record -> leads.contains(record.key())
                         && "leadforge.lead.assigned.v1".equals(StackKafka.header(record, "ce_type"))).toList());
         Collections.reverse(slice);
-        try (KafkaProducer<String, String> producer = backbone.kafka.producer()) {
-            for (ConsumerRecord<String, String> record : slice) {
-                producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(),
-                        record.headers()));
-            }
-            producer.flush();
-        }
+        backbone.republish(slice);
         assertTrue(slice.size() >= assignments.assignees.size(), "every assignment's event is on the topic");
         assignments.assertEachNotifiedOnce("%d assignment events re-published newest first".formatted(slice.size()));
     }

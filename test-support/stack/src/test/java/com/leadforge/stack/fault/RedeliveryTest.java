@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,13 +93,7 @@ class RedeliveryTest {
         List<ConsumerRecord<String, String>> slice = new ArrayList<>(backbone.kafka.readFrom(LEAD_EVENTS, from)
                 .stream().filter(record -> ours.contains(record.key())).toList());
         Collections.reverse(slice);
-        try (KafkaProducer<String, String> producer = backbone.kafka.producer()) {
-            for (ConsumerRecord<String, String> record : slice) {
-                producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(),
-                        record.headers()));
-            }
-            producer.flush();
-        }
+        backbone.republish(slice);
         backbone.awaitQuiet();
         Overview second = api.overview().minus(before);
         Counters secondCounters = api.counters(campaign);
