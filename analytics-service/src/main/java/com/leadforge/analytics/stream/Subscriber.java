@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -116,6 +118,15 @@ final class Subscriber {
      * chunk, one flush) however many events a delivery round has for this reader.
      */
     void sendEncoded(Buffer frames, int events) {
+        write(events, () -> connection.write(frames).toCompletionStage());
+    }
+
+    private void send(OutboundSseEvent event) {
+        write(1, () -> sink.send(event));
+    }
+
+    /** One write of {@code events} events, within the pending bound; a failed write closes the stream. */
+    private void write(int events, Supplier<CompletionStage<?>> writer) {
         if (isClosed()) {
             close();
             return;
@@ -123,43 +134,19 @@ final class Subscriber {
         if (pending.addAndGet(events) > maxPending) {
             LOG.debugf("Stream of %s is %d events behind: closing it", userId, maxPending);
             pending.addAndGet(-events);
-            close();
-            return;
-        }
-        try {
-            connection.write(frames).onComplete(written -> {
-                pending.addAndGet(-events);
-                if (written.failed()) {
-                    close();
-                }
-            });
-        } catch (RuntimeException e) {
-            pending.addAndGet(-events);
-            close();
-        }
-    }
-
-    void send(OutboundSseEvent event) {
-        if (isClosed()) {
-            close();
-            return;
-        }
-        if (pending.incrementAndGet() > maxPending) {
-            LOG.debugf("Stream of %s is %d events behind: closing it", userId, maxPending);
-            pending.decrementAndGet();
             // Nothing more can be written to it anyway: closing frees its slot at once.
             close();
             return;
         }
         try {
-            sink.send(event).whenComplete((ignored, failure) -> {
-                pending.decrementAndGet();
+            writer.get().whenComplete((ignored, failure) -> {
+                pending.addAndGet(-events);
                 if (failure != null) {
                     close();
                 }
             });
         } catch (RuntimeException e) {
-            pending.decrementAndGet();
+            pending.addAndGet(-events);
             close();
         }
     }
