@@ -9,13 +9,24 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
 import com.leadforge.testsupport.TestTokens;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -26,6 +37,9 @@ class ApiProxyTest {
 
     @Inject
     RouteTable routes;
+
+    @TestHTTPResource("/")
+    URI gateway;
 
     static final String ACME = TestTokens.AGENCY_ACME;
     static final String BEACON = TestTokens.AGENCY_BEACON;
@@ -66,6 +80,47 @@ class ApiProxyTest {
                 .body("headers.x-forwarded-for", equalTo("127.0.0.1"))
                 .body("headers.x-leadforge-agency", nullValue())
                 .body("headers.proxy-authorization", nullValue());
+    }
+
+    /**
+     * A service that refuses a body (its 413) closes that connection once the body is read. No other request may be
+     * sent on it meanwhile, or the gateway answers that request 502 although the service never saw it.
+     */
+    @Test
+    void aConnectionTheServiceClosesAfterRefusingABodyIsNotReused() throws Exception {
+        String token = TestTokens.token(ACME, "researcher");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        byte[] oversized = new byte[1_100_000];
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> refused = new ArrayList<>();
+        List<Future<Integer>> accepted = new ArrayList<>();
+        try {
+            for (int round = 0; round < 40; round++) {
+                refused.add(callers.submit(() -> post(http, token, "/api/v1/leads/refuses-body", oversized)));
+                for (int i = 0; i < 6; i++) {
+                    accepted.add(callers.submit(() -> post(http, token, "/api/v1/leads", "{}".getBytes())));
+                }
+            }
+            Map<Integer, Integer> refusedStatuses = new TreeMap<>();
+            for (Future<Integer> status : refused) {
+                refusedStatuses.merge(status.get(), 1, Integer::sum);
+            }
+            Map<Integer, Integer> acceptedStatuses = new TreeMap<>();
+            for (Future<Integer> status : accepted) {
+                acceptedStatuses.merge(status.get(), 1, Integer::sum);
+            }
+            assertEquals(Map.of(413, 40), refusedStatuses);
+            assertEquals(Map.of(200, 240), acceptedStatuses);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private int post(HttpClient http, String token, String path, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(gateway.resolve(path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

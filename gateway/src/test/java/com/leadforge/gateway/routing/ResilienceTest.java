@@ -131,6 +131,47 @@ class ResilienceTest {
      * Clients that hang up mid-request (a load generator stopping, a browser tab closed) cut the exchange on the
      * gateway's side: that says nothing about the service, and must not open its breaker for everyone.
      */
+    /**
+     * A service that restarts (a crash, a rollout) closes every connection the gateway pooled to it. Once it is back,
+     * no request may be sent on one of those: for a POST, which is never retried, that would be a 502 although the
+     * service is up.
+     */
+    @Test
+    void connectionsPooledBeforeAServiceRestartCarryNoRequestAfterIt() throws Exception {
+        URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        int port = URI.create(config.services().scraping()).getPort();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try (SwitchableService scraping = new SwitchableService(port).start()) {
+            Map<Integer, Integer> before = statuses(callers, http, gateway, 48);
+            assertEquals(Map.of(200, 48), before, "while the service is up");
+            scraping.stop();
+            scraping.start();
+            Map<Integer, Integer> after = statuses(callers, http, gateway, 48);
+            assertEquals(Map.of(200, 48), after, "once the service is back");
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private Map<Integer, Integer> statuses(java.util.concurrent.ExecutorService callers,
+            java.net.http.HttpClient http, URI gateway, int requests) throws Exception {
+        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            answers.add(callers.submit(() -> http.send(java.net.http.HttpRequest.newBuilder(
+                    gateway.resolve("/api/v1/jobs")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()));
+        }
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            statuses.merge(answer.get(), 1, Integer::sum);
+        }
+        return statuses;
+    }
+
     @Test
     void clientsHangingUpMidRequestNeverOpenTheServicesBreaker() throws Exception {
         URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);

@@ -61,6 +61,15 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
                 request.response().putHeader("Content-Type", "application/json").end(OPENAPI_DOCUMENT);
                 return;
             }
+            if (request.path().endsWith("/refuses-body")) {
+                // Like a service's BodyTooLarge: answers 413 at once, reads and drops the body, then closes.
+                request.handler(ignored -> {
+                }).endHandler(ignored -> request.connection().close());
+                request.response().setStatusCode(413).putHeader("Content-Type", "application/problem+json")
+                        .putHeader("Connection", "close")
+                        .end("{\"type\":\"https://leadforge.io/problems/payload-too-large\",\"status\":413}");
+                return;
+            }
             request.body().onSuccess(body -> {
                 JsonObject headers = new JsonObject();
                 request.headers().forEach((name, value) -> headers.put(name.toLowerCase(), value));

@@ -135,11 +135,24 @@ class FuzzTest {
             pool.shutdownNow();
         }
         System.out.println(tally.summary(operations, PER_OPERATION, (System.nanoTime() - started) / 1e9, THREADS));
+        if (!tally.groupedFailures().isEmpty()) {
+            // The gateway says why a service "did not answer" only in its log; CI keeps the output, not the files.
+            printUpstreamFailures(stack.logs().resolve("gateway.log"));
+        }
 
         assertTrue(operations >= 30, "the OpenAPI documents list only " + operations + " operations");
         assertTrue(tally.total() >= 1500, "only " + tally.total() + " bad requests were generated");
         assertEquals(List.of(), tally.groupedFailures(),
                 "bad requests answered with a server error, a 4xx that is not a problem, or internals in the body");
+    }
+
+    private static void printUpstreamFailures(java.nio.file.Path gatewayLog) {
+        try (var lines = java.nio.file.Files.lines(gatewayLog, StandardCharsets.UTF_8)) {
+            lines.filter(line -> line.contains("Upstream ") && line.contains(" failed for request ")).limit(20)
+                    .forEach(line -> System.out.println("  gateway.log: " + line));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.out.println("  gateway.log unreadable: " + e);
+        }
     }
 
     private static boolean producesEventStream(JsonNode operation) {
