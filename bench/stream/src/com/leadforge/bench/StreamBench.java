@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,12 @@ import com.leadforge.stack.Stack;
 public final class StreamBench {
 
     static final double TARGET_P95_MS = 250;
+    /**
+     * Threads reading the streams, each multiplexing its share on one selector ({@code READER_THREADS}, default 2); 0
+     * reads each stream on a blocking thread of its own, like a browser tab (the client then runs 500 threads on the
+     * two cores the server uses).
+     */
+    static final int READER_THREADS = Integer.parseInt(System.getenv().getOrDefault("READER_THREADS", "2"));
     static final String ADMIN = "admin-acme";
     static final String CAMPAIGN_TOPIC = "leadforge.campaign-events";
 
@@ -79,9 +86,10 @@ public final class StreamBench {
         ConcurrentHashMap<String, ConcurrentLinkedQueue<Double>> perEvent = new ConcurrentHashMap<>();
         CountDownLatch allOpen = new CountDownLatch(streams);
         List<SseReader> readers = new ArrayList<>();
+        SseStreams multiplexed = READER_THREADS > 0 ? new SseStreams(READER_THREADS) : null;
         URI gateway = URI.create(stack.gatewayUrl());
         for (int i = 0; i < streams; i++) {
-            SseReader reader = new SseReader(gateway, "/api/v1/stream", token, (name, data) -> {
+            java.util.function.BiConsumer<String, String> onEvent = (name, data) -> {
                 kinds.computeIfAbsent(name, kind -> new AtomicInteger()).incrementAndGet();
                 if ("campaign".equals(name)) {
                     long arrived = System.currentTimeMillis();
@@ -93,12 +101,18 @@ public final class StreamBench {
                         perEvent.computeIfAbsent(change, key -> new ConcurrentLinkedQueue<>()).add(millis);
                     }
                 }
-            }, status -> {
+            };
+            java.util.function.IntConsumer onStatus = status -> {
                 (status == 200 ? opened : failed).incrementAndGet();
                 allOpen.countDown();
-            });
-            readers.add(reader);
-            reader.start();
+            };
+            if (multiplexed != null) {
+                multiplexed.open(gateway, "/api/v1/stream", token, onEvent, onStatus);
+            } else {
+                SseReader reader = new SseReader(gateway, "/api/v1/stream", token, onEvent, onStatus);
+                readers.add(reader);
+                reader.start();
+            }
         }
         if (!allOpen.await(120, TimeUnit.SECONDS)) {
             System.out.println("Not every stream answered within 120 s");
@@ -154,24 +168,36 @@ public final class StreamBench {
                 perEvent.size(), percentile(firsts, 50), percentile(firsts, 95), percentile(lasts, 50),
                 percentile(lasts, 95)));
         List<Double> toTopic = new ArrayList<>();
+        Map<String, Long> occurredAt = new java.util.HashMap<>();
         for (var record : kafka.readFrom(CAMPAIGN_TOPIC, topicFrom)) {
             JsonNode value = readJson(record.value());
             // Events go as binary CloudEvents: the record's value is the event's data.
             if (campaign.equals(record.key()) && value.hasNonNull("new_status") && value.path("occurred_at").isTextual()) {
-                toTopic.add((double) (record.timestamp()
-                        - Instant.parse(value.path("occurred_at").asText()).toEpochMilli()));
+                long occurred = Instant.parse(value.path("occurred_at").asText()).toEpochMilli();
+                toTopic.add((double) (record.timestamp() - occurred));
+                var id = record.headers().lastHeader("ce_id");
+                if (id != null) {
+                    occurredAt.put(new String(id.value(), java.nio.charset.StandardCharsets.UTF_8), occurred);
+                }
             }
         }
         kafka.close();
         toTopic.sort(Comparator.naturalOrder());
         table.append(String.format(Locale.ROOT, "Change -> record sent to Kafka by the outbox relay (%d records): p50 %.0f"
                 + " / p95 %.0f ms%n", toTopic.size(), percentile(toTopic, 50), percentile(toTopic, 95)));
+        table.append(consumerStages(stack, occurredAt));
         table.append(pipelineStages(stack, campaign));
         table.append("\nSSE events read, by name: ").append(new java.util.TreeMap<>(kinds)).append('\n');
+        table.append(READER_THREADS > 0
+                ? "Client: " + READER_THREADS + " reader thread(s), each multiplexing its streams on a selector\n"
+                : "Client: one blocking reader thread per stream\n");
         System.out.println(table);
         Files.createDirectories(results.getParent());
         Files.writeString(results, table.toString());
         readers.forEach(SseReader::close);
+        if (multiplexed != null) {
+            multiplexed.close();
+        }
     }
 
     /** Resident memory (from /proc) and heap in use (from the service's metrics) of one stack process. */
@@ -250,6 +276,36 @@ public final class StreamBench {
         return String.format(Locale.ROOT, "Change -> live-updates transaction began (%d rows): p50 %.0f / p95 %.0f ms;"
                 + " the rest of the first stream's latency is that transaction, the delivery thread and the relays%n",
                 toLog.size(), percentile(toLog, 50), percentile(toLog, 95));
+    }
+
+    /**
+     * Change -> the start of each analytics consumer's transaction for it (the inbox row's {@code processed_at} is
+     * {@code now()}, its transaction's start): the projection runs first in a poll, then the live updates.
+     */
+    private static String consumerStages(Stack stack, Map<String, Long> occurredAt) {
+        Map<String, List<Double>> byConsumer = new java.util.TreeMap<>();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(stack.jdbcUrl("analytics"),
+                com.leadforge.testsupport.PostgresServer.USER, com.leadforge.testsupport.PostgresServer.PASSWORD);
+                java.sql.PreparedStatement statement = connection.prepareStatement(
+                        "select consumer, event_id, extract(epoch from processed_at) * 1000 from processed_event"
+                                + " where event_id = any (?)")) {
+            statement.setArray(1, connection.createArrayOf("varchar", occurredAt.keySet().toArray()));
+            try (java.sql.ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    byConsumer.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(rs.getDouble(3) - occurredAt.get(rs.getString(2)));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            return "(inbox not readable: " + e.getMessage() + ")\n";
+        }
+        StringBuilder out = new StringBuilder();
+        byConsumer.forEach((consumer, delays) -> {
+            delays.sort(Comparator.naturalOrder());
+            out.append(String.format(Locale.ROOT, "Change -> %s transaction began (%d events): p50 %.0f / p95 %.0f ms%n",
+                    consumer, delays.size(), percentile(delays, 50), percentile(delays, 95)));
+        });
+        return out.toString();
     }
 
     private static double percentile(List<Double> sorted, int p) {
