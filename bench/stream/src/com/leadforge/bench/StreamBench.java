@@ -46,6 +46,9 @@ public final class StreamBench {
      * two cores the server uses).
      */
     static final int READER_THREADS = Integer.parseInt(System.getenv().getOrDefault("READER_THREADS", "2"));
+    /** Changes made before measuring ({@code WARMUP}, default 120, at {@code WARMUP_RATE} a second, default 4). */
+    static final int WARMUP = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "120"));
+    static final int WARMUP_RATE = Integer.parseInt(System.getenv().getOrDefault("WARMUP_RATE", "4"));
     static final String ADMIN = "admin-acme";
     static final String CAMPAIGN_TOPIC = "leadforge.campaign-events";
 
@@ -122,20 +125,29 @@ public final class StreamBench {
         Memory gatewayAfter = Memory.of(stack, "gateway");
         Memory analyticsAfter = Memory.of(stack, "analytics-service");
 
+        if (WARMUP > 0) {
+            // A fresh JVM runs the path of a change in its interpreter and first compiler for the first hundred or so
+            // changes; a service that has been up for a while does not. These changes go the whole way, unmeasured.
+            System.out.printf("Warming up: %d changes at %d/s, not measured ...%n", WARMUP, WARMUP_RATE);
+            changeStatus(stack, campaign, token, WARMUP, WARMUP_RATE, 0);
+            long warmDeliveries = (long) opened.get() * WARMUP;
+            long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (latencies.size() < warmDeliveries && System.nanoTime() < warmDeadline) {
+                Thread.sleep(50); // polling the delivered count until the warm-up's deliveries arrived
+            }
+            if (latencies.size() < warmDeliveries) {
+                System.out.printf("(warm-up: %d of %d deliveries arrived within 60 s)%n", latencies.size(),
+                        warmDeliveries);
+            }
+            latencies.clear();
+            perEvent.clear();
+            kinds.clear();
+        }
+        Instant measuredFrom = Instant.now();
         com.leadforge.stack.StackKafka kafka = new com.leadforge.stack.StackKafka(stack);
         java.util.Map<org.apache.kafka.common.TopicPartition, Long> topicFrom = kafka.endOffsets(CAMPAIGN_TOPIC);
         System.out.printf("Changing the campaign's status %d times at %d/s ...%n", events, rate);
-        String[] statuses = { "active", "paused" };
-        long every = 1000L / rate;
-        for (int i = 0; i < events; i++) {
-            long started = System.nanoTime();
-            send(stack, "PUT", "/api/v1/campaigns/" + campaign, token, "{\"status\":\"" + statuses[i % 2] + "\"}",
-                    200);
-            long left = every - Duration.ofNanos(System.nanoTime() - started).toMillis();
-            if (left > 0) {
-                Thread.sleep(left); // pacing the writes, not waiting for an outcome
-            }
-        }
+        changeStatus(stack, campaign, token, events, rate, WARMUP);
         long expected = (long) opened.get() * events;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (latencies.size() < expected && System.nanoTime() < deadline) {
@@ -186,11 +198,13 @@ public final class StreamBench {
         table.append(String.format(Locale.ROOT, "Change -> record sent to Kafka by the outbox relay (%d records): p50 %.0f"
                 + " / p95 %.0f ms%n", toTopic.size(), percentile(toTopic, 50), percentile(toTopic, 95)));
         table.append(consumerStages(stack, occurredAt));
-        table.append(pipelineStages(stack, campaign));
+        table.append(pipelineStages(stack, campaign, measuredFrom));
         table.append("\nSSE events read, by name: ").append(new java.util.TreeMap<>(kinds)).append('\n');
         table.append(READER_THREADS > 0
                 ? "Client: " + READER_THREADS + " reader thread(s), each multiplexing its streams on a selector\n"
                 : "Client: one blocking reader thread per stream\n");
+        table.append(WARMUP > 0 ? "Measured after " + WARMUP + " unmeasured warm-up changes at " + WARMUP_RATE + "/s\n"
+                : "No warm-up: the first changes ran on cold JVMs\n");
         System.out.println(table);
         Files.createDirectories(results.getParent());
         Files.writeString(results, table.toString());
@@ -256,14 +270,16 @@ public final class StreamBench {
      * before its commit) to the start of the live-updates transaction that wrote the stream row (analytics'
      * {@code created_at} is that transaction's start).
      */
-    private static String pipelineStages(Stack stack, String campaign) {
+    private static String pipelineStages(Stack stack, String campaign, Instant measuredFrom) {
         List<Double> toLog = new ArrayList<>();
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(stack.jdbcUrl("analytics"),
                 com.leadforge.testsupport.PostgresServer.USER, com.leadforge.testsupport.PostgresServer.PASSWORD);
                 java.sql.PreparedStatement statement = connection.prepareStatement(
                         "select extract(epoch from created_at - (payload->>'occurred_at')::timestamptz) * 1000"
-                                + " from stream_event where kind = 'campaign' and campaign_id = ?::uuid")) {
+                                + " from stream_event where kind = 'campaign' and campaign_id = ?::uuid"
+                                + " and (payload->>'occurred_at')::timestamptz >= ?::timestamptz")) {
             statement.setString(1, campaign);
+            statement.setString(2, measuredFrom.toString());
             try (java.sql.ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     toLog.add(rs.getDouble(1));
@@ -306,6 +322,22 @@ public final class StreamBench {
                     consumer, delays.size(), percentile(delays, 50), percentile(delays, 95)));
         });
         return out.toString();
+    }
+
+    /** {@code count} status changes at {@code rate} a second, alternating, the first being change number {@code first}. */
+    private static void changeStatus(Stack stack, String campaign, String token, int count, int rate, int first)
+            throws Exception {
+        String[] statuses = { "active", "paused" };
+        long every = 1000L / rate;
+        for (int i = first; i < first + count; i++) {
+            long started = System.nanoTime();
+            send(stack, "PUT", "/api/v1/campaigns/" + campaign, token, "{\"status\":\"" + statuses[i % 2] + "\"}",
+                    200);
+            long left = every - Duration.ofNanos(System.nanoTime() - started).toMillis();
+            if (left > 0) {
+                Thread.sleep(left); // pacing the writes, not waiting for an outcome
+            }
+        }
     }
 
     private static double percentile(List<Double> sorted, int p) {
