@@ -167,14 +167,20 @@ public final class Stack implements AutoCloseable {
     }
 
     private ManagedProcess startService(String module, String database, Path logs) {
+        StackPorts ports = layout.ports();
+        return startService(module, module, database, ports.of(module), ports.managementOf(module), logs);
+    }
+
+    private ManagedProcess startService(String module, String name, String database, int port, int managementPort,
+            Path logs) {
         // The JVM application, or the native executable when the services were built with -Pnative.
         PackagedApplication application = PackagedApplication.of(layout.repositoryRoot().resolve(module));
         StackPorts ports = layout.ports();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.of(module)));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(ports.managementOf(module)));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuer());
         env.put("LEADFORGE_JSON_LOGS", "false");
@@ -200,8 +206,48 @@ public final class Stack implements AutoCloseable {
         }
         env.putAll(layout.serviceEnvironment());
         List<String> command = application.command(JavaRuntime.serverOptions("64m", "384m"), List.of());
-        return ManagedProcess.start(module, command, env, application.workingDirectory(),
-                logs.resolve(module + ".log"));
+        return ManagedProcess.start(name, command, env, application.workingDirectory(),
+                logs.resolve(name + ".log"));
+    }
+
+    /** A second process of a service, beside the stack's own: same database, Kafka group and settings, own ports. */
+    public static final class Replica implements AutoCloseable {
+
+        private final String url;
+        private final ManagedProcess process;
+
+        private Replica(String url, ManagedProcess process) {
+            this.url = url;
+            this.process = process;
+        }
+
+        /** Its API's base URL (it is not behind the gateway). */
+        public String url() {
+            return url;
+        }
+
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    /**
+     * Starts another replica of {@code module} on free ports (as a second pod of its Deployment would run) and waits
+     * until it is ready; closing the replica, or the stack, stops it. Its log is {@code <module>-replica.log}.
+     */
+    public Replica startReplica(String module) {
+        int port = Ports.free();
+        int managementPort = Ports.free();
+        ManagedProcess process = startService(module, module + "-replica", databaseOf(module), port, managementPort,
+                logs());
+        started.push(process);
+        String management = "http://127.0.0.1:" + managementPort;
+        Await.until(module + " replica ready", Duration.ofSeconds(180), () -> {
+            process.assertAlive();
+            return Http.isOk(management + "/q/health/ready");
+        }, () -> "\n" + process.tail(30));
+        return new Replica("http://127.0.0.1:" + port, process);
     }
 
     /** 32 random bytes, base64, created on the stack's first start and kept in its work directory. */
