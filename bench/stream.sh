@@ -2,12 +2,14 @@
 # Live stream benchmark (not a test; not part of ./mvnw verify): STREAMS concurrent server-sent-event streams through
 # the gateway on this machine. Builds the stack's modules through the reactor (no install: ~/.m2 stays untouched),
 # starts PostgreSQL, Kafka, Keycloak and the five services as processes on free ports, opens STREAMS streams for
-# Acme's admin, then changes a campaign's status EVENTS times (RATE a second) and measures, for every stream and event,
+# Acme's admin, makes WARMUP unmeasured changes (default 120, at WARMUP_RATE=4 a second: the JVMs have just started),
+# then changes a campaign's status EVENTS times (RATE a second) and measures, for every stream and event,
 # event (the change's occurred_at) -> delivered (the SSE event read by the client); plus the gateway's and
 # analytics-service's resident memory and heap before and after the streams opened (per stream). Prints a markdown
 # table and writes it to bench/target/stream-results.md. Target: p95 < 250 ms. See bench/README.md, "Live stream".
 # Run it only on an otherwise idle machine (no other test or bench JVM), or say the figures were taken under load.
-# Usage: bench/stream.sh        STREAMS=500 EVENTS=40 RATE=4 bench/stream.sh
+# The streams are read by READER_THREADS threads (default 2) multiplexing them; READER_THREADS=0: a thread per stream.
+# Usage: bench/stream.sh        STREAMS=500 EVENTS=40 RATE=4 bench/stream.sh        WARMUP=0 bench/stream.sh (cold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STREAMS="${STREAMS:-500}"
