@@ -66,24 +66,9 @@ final class SseReader extends Thread {
             if (chunked) {
                 in.chunked();
             }
-            Lines body = in;
-            String name = "";
-            StringBuilder data = new StringBuilder();
-            for (String line = line(body); line != null; line = line(body)) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        onEvent.accept(name.isEmpty() ? "message" : name, data.toString());
-                    }
-                    name = "";
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    if (data.length() > 0) {
-                        data.append('\n');
-                    }
-                    data.append(line.substring(5).stripLeading());
-                }
+            SseEvents events = new SseEvents(onEvent);
+            for (String line = line(in); line != null; line = line(in)) {
+                events.line(line);
             }
         } catch (IOException | RuntimeException e) {
             if (!reported) {

@@ -121,7 +121,6 @@ final class SseStreams implements AutoCloseable {
 
         private final InetSocketAddress address;
         private final ByteBuffer request;
-        private final BiConsumer<String, String> onEvent;
         private final IntConsumer onStatus;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         private final ByteArrayOutputStream sseLine = new ByteArrayOutputStream(512);
@@ -130,14 +129,13 @@ final class SseStreams implements AutoCloseable {
         private boolean chunked;
         private long chunkLeft;
         private boolean reported;
-        private String eventName = "";
-        private final StringBuilder eventData = new StringBuilder();
+        private final SseEvents events;
 
         Stream(InetSocketAddress address, ByteBuffer request, BiConsumer<String, String> onEvent,
                 IntConsumer onStatus) {
             this.address = address;
             this.request = request;
-            this.onEvent = onEvent;
+            this.events = new SseEvents(onEvent);
             this.onStatus = onStatus;
         }
 
@@ -272,21 +270,7 @@ final class SseStreams implements AutoCloseable {
                     sseLine.write(b);
                     continue;
                 }
-                String text = take(sseLine);
-                if (text.isEmpty()) {
-                    if (eventData.length() > 0) {
-                        onEvent.accept(eventName.isEmpty() ? "message" : eventName, eventData.toString());
-                    }
-                    eventName = "";
-                    eventData.setLength(0);
-                } else if (text.startsWith("event:")) {
-                    eventName = text.substring(6).trim();
-                } else if (text.startsWith("data:")) {
-                    if (eventData.length() > 0) {
-                        eventData.append('\n');
-                    }
-                    eventData.append(text.substring(5).stripLeading());
-                }
+                events.line(take(sseLine));
             }
         }
 
