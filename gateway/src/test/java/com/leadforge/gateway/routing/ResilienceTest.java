@@ -11,11 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -128,10 +137,6 @@ class ResilienceTest {
     }
 
     /**
-     * Clients that hang up mid-request (a load generator stopping, a browser tab closed) cut the exchange on the
-     * gateway's side: that says nothing about the service, and must not open its breaker for everyone.
-     */
-    /**
      * A service that restarts (a crash, a rollout) closes every connection the gateway pooled to it. Once it is back,
      * no request may be sent on one of those: for a POST, which is never retried, that would be a 502 although the
      * service is up.
@@ -140,9 +145,9 @@ class ResilienceTest {
     void connectionsPooledBeforeAServiceRestartCarryNoRequestAfterIt() throws Exception {
         URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
         int port = URI.create(config.services().scraping()).getPort();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(12);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).build();
+        ExecutorService callers = Executors.newFixedThreadPool(12);
         try (SwitchableService scraping = new SwitchableService(port).start()) {
             Map<Integer, Integer> before = statuses(callers, http, gateway, 48);
             assertEquals(Map.of(200, 48), before, "while the service is up");
@@ -155,23 +160,27 @@ class ResilienceTest {
         }
     }
 
-    private Map<Integer, Integer> statuses(java.util.concurrent.ExecutorService callers,
-            java.net.http.HttpClient http, URI gateway, int requests) throws Exception {
-        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+    private Map<Integer, Integer> statuses(ExecutorService callers,
+            HttpClient http, URI gateway, int requests) throws Exception {
+        List<Future<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            answers.add(callers.submit(() -> http.send(java.net.http.HttpRequest.newBuilder(
+            answers.add(callers.submit(() -> http.send(HttpRequest.newBuilder(
                     gateway.resolve("/api/v1/jobs")).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()));
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()));
         }
-        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        Map<Integer, Integer> statuses = new TreeMap<>();
         for (var answer : answers) {
             statuses.merge(answer.get(), 1, Integer::sum);
         }
         return statuses;
     }
 
+    /**
+     * Clients that hang up mid-request (a load generator stopping, a browser tab closed) cut the exchange on the
+     * gateway's side: that says nothing about the service, and must not open its breaker for everyone.
+     */
     @Test
     void clientsHangingUpMidRequestNeverOpenTheServicesBreaker() throws Exception {
         URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
